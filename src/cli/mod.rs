@@ -1,0 +1,75 @@
+//! The command line: `picbucket upload FILE…`, `test-connection`, `serve-local`.
+//! Drives the same worker and core as the window.
+
+mod serve_local;
+mod test_connection;
+mod upload;
+
+use crate::core::Config;
+use crate::core::paths;
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Upload images to S3-compatible storage and get shareable, expiring links.
+///
+/// With no command, opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "picbucket", version, about, long_about = None)]
+pub struct Args {
+    /// Config file to use instead of the default (~/.config/picbucket/config.toml on Linux).
+    #[arg(long, global = true, env = paths::CONFIG_ENV, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// More log output on stderr (-v info, -vv debug). RUST_LOG also works.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Upload images and print one pre-signed link per file, in the order given.
+    ///
+    /// Each file is checked first (type from its bytes, size, dimensions);
+    /// rejected files are reported on stderr and never sent. Exits with 1 if
+    /// any file failed.
+    Upload(upload::UploadArgs),
+    /// Check the configured storage: upload, check, sign and delete a tiny probe object.
+    TestConnection,
+    /// Run the built-in S3-compatible store in the foreground and print its endpoint and keys.
+    ServeLocal(serve_local::ServeLocalArgs),
+}
+
+/// The config file in effect: `--config`, `PICBUCKET_CONFIG`, or the default.
+pub fn config_path(args: &Args) -> anyhow::Result<PathBuf> {
+    match &args.config {
+        Some(path) => Ok(path.clone()),
+        None => paths::default_config_file().context("no home directory found; pass --config PATH"),
+    }
+}
+
+pub fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
+    Ok(Config::load(path)?)
+}
+
+/// Runs a subcommand; returns the process exit code.
+pub fn run(args: &Args, command: &CliCommand) -> anyhow::Result<i32> {
+    let config = load_config(&config_path(args)?)?;
+    match command {
+        CliCommand::Upload(upload_args) => upload::run(config, upload_args),
+        CliCommand::TestConnection => test_connection::run(&config),
+        CliCommand::ServeLocal(serve_args) => serve_local::run(&config, serve_args),
+    }
+}
+
+/// A small runtime for commands that do not need the worker.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}

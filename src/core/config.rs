@@ -1,0 +1,274 @@
+//! Settings: their TOML form, defaults, checks, and atomic owner-only saving.
+
+use crate::core::expiry::LinkExpiry;
+use crate::core::image_kind::{ImageKind, describe_kinds};
+use crate::core::naming::KeyTemplate;
+use crate::core::private_file::write_private_atomically;
+use crate::core::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Everything in `config.toml`. Unknown keys are errors, so a typo is reported
+/// instead of silently ignored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub storage: StorageConfig,
+    pub upload: UploadConfig,
+    pub local: LocalStoreConfig,
+    pub ui: UiConfig,
+}
+
+/// Where uploads go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// S3 API endpoint such as `http://localhost:9000`. Empty: the built-in local store.
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    /// Empty: the standard AWS credential chain (env vars, AWS_PROFILE, ~/.aws files).
+    pub access_key: String,
+    pub secret_key: Secret,
+    /// Path-style addressing (`endpoint/bucket/key`), needed by MinIO and most self-hosted servers.
+    pub path_style: bool,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            endpoint: String::new(),
+            region: "us-east-1".into(),
+            bucket: "photos".into(),
+            access_key: String::new(),
+            secret_key: Secret::default(),
+            path_style: true,
+        }
+    }
+}
+
+impl StorageConfig {
+    /// True when no endpoint is set and the built-in local store is used.
+    pub fn uses_local_store(&self) -> bool {
+        self.endpoint.trim().is_empty()
+    }
+}
+
+/// What may be uploaded and how it is named.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UploadConfig {
+    pub max_size_mb: u64,
+    pub allowed_types: Vec<ImageKind>,
+    pub key_template: String,
+    pub link_expiry: LinkExpiry,
+    /// Uploads running at once.
+    pub concurrency: usize,
+    /// Files larger than this go up in parts (multipart upload).
+    pub multipart_threshold_mb: u64,
+    /// Longest allowed side, against decompression bombs.
+    pub max_side_px: u32,
+    pub max_megapixels: u32,
+}
+
+impl Default for UploadConfig {
+    fn default() -> Self {
+        Self {
+            max_size_mb: 5,
+            allowed_types: ImageKind::ALL.to_vec(),
+            key_template: "{uuid}_{filename}".into(),
+            link_expiry: LinkExpiry::default(),
+            concurrency: 8,
+            multipart_threshold_mb: 16,
+            max_side_px: 16_384,
+            max_megapixels: 100,
+        }
+    }
+}
+
+const BYTES_PER_MB: u64 = 1024 * 1024;
+
+impl UploadConfig {
+    pub fn max_size_bytes(&self) -> u64 {
+        self.max_size_mb.saturating_mul(BYTES_PER_MB)
+    }
+
+    pub fn multipart_threshold_bytes(&self) -> u64 {
+        self.multipart_threshold_mb.saturating_mul(BYTES_PER_MB)
+    }
+}
+
+/// The built-in S3-compatible store used when no endpoint is configured.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalStoreConfig {
+    /// 0: reuse the port of the last run if free, otherwise any free port.
+    pub port: u16,
+    /// Empty: `local-store` under the user's data directory.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Window behaviour.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// Start uploading as soon as a file is validated; otherwise wait for "Upload".
+    pub auto_upload: bool,
+    /// After a single upload finishes, put its link on the clipboard.
+    pub copy_link_after_upload: bool,
+    /// A dropped folder adds the images in its subfolders too.
+    pub recurse_folders: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            auto_upload: true,
+            copy_link_after_upload: false,
+            recurse_folders: false,
+        }
+    }
+}
+
+/// A setting that is out of range, with the key and what is allowed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{key}`: {problem}")]
+pub struct InvalidValue {
+    pub key: &'static str,
+    pub problem: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("Cannot read the config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("The config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("The config file {path} has a bad value for {invalid}")]
+    Invalid { path: PathBuf, invalid: InvalidValue },
+    #[error("Cannot save the config file {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+impl Config {
+    /// Reads `path`; a missing file means all defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        let config = Self::from_toml(&text).map_err(|message| ConfigError::Parse {
+            path: path.to_owned(),
+            message,
+        })?;
+        config.validate().map_err(|invalid| ConfigError::Invalid {
+            path: path.to_owned(),
+            invalid,
+        })?;
+        Ok(config)
+    }
+
+    /// Parses TOML text (no range checks; see [`Config::validate`]).
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))
+    }
+
+    pub fn to_toml(&self) -> String {
+        // Serialising plain structs of strings, numbers and lists cannot fail.
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks every value; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), InvalidValue> {
+        self.field_errors().into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Every problem, one per key, so a settings form can flag each field.
+    pub fn field_errors(&self) -> Vec<InvalidValue> {
+        let mut errors = Vec::new();
+        let mut bad = |key: &'static str, problem: String| errors.push(InvalidValue { key, problem });
+        let storage = &self.storage;
+        let endpoint = storage.endpoint.trim();
+        let has_scheme = endpoint.starts_with("http://") || endpoint.starts_with("https://");
+        if !endpoint.is_empty() && !has_scheme {
+            bad(
+                "storage.endpoint",
+                format!("`{endpoint}` needs a scheme: write http://{endpoint} or https://{endpoint}"),
+            );
+        }
+        if storage.bucket.trim().is_empty() {
+            bad("storage.bucket", "the bucket name is empty".into());
+        } else if !is_plausible_bucket_name(&storage.bucket) {
+            bad(
+                "storage.bucket",
+                format!(
+                    "`{}` is not a bucket name: use 3 to 63 lowercase letters, digits, dots and hyphens",
+                    storage.bucket
+                ),
+            );
+        }
+        if storage.access_key.is_empty() != storage.secret_key.is_empty() {
+            bad(
+                "storage.secret_key",
+                "set both access_key and secret_key, or leave both empty to use the AWS credential chain".into(),
+            );
+        }
+        let upload = &self.upload;
+        if upload.max_size_mb == 0 {
+            bad("upload.max_size_mb", "must be at least 1".into());
+        }
+        if upload.allowed_types.is_empty() {
+            bad(
+                "upload.allowed_types",
+                format!("lists no type; allowed: {}", describe_kinds(&ImageKind::ALL)),
+            );
+        }
+        if let Err(e) = KeyTemplate::parse(&upload.key_template) {
+            bad("upload.key_template", e.to_string());
+        }
+        if !(1..=64).contains(&upload.concurrency) {
+            bad(
+                "upload.concurrency",
+                format!("{} is out of range; use 1 to 64", upload.concurrency),
+            );
+        }
+        if upload.multipart_threshold_mb < 5 {
+            bad(
+                "upload.multipart_threshold_mb",
+                "must be at least 5, the smallest part S3 accepts".into(),
+            );
+        }
+        if upload.max_side_px == 0 || upload.max_megapixels == 0 {
+            bad("upload.max_side_px", "image size limits must be at least 1".into());
+        }
+        errors
+    }
+
+    /// Writes the file atomically (temp file + rename) with owner-only permissions,
+    /// since it may hold a secret key.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        write_private_atomically(path, self.to_toml().as_bytes()).map_err(|source| ConfigError::Write {
+            path: path.to_owned(),
+            source,
+        })
+    }
+}
+
+/// S3's bucket naming rules, loosely: other servers accept a bit more, so only
+/// what no server accepts is refused.
+fn is_plausible_bucket_name(name: &str) -> bool {
+    (3..=63).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

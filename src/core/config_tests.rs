@@ -1,0 +1,104 @@
+use super::*;
+
+#[test]
+fn defaults_match_the_original_backend() {
+    let config = Config::default();
+    assert_eq!(config.storage.region, "us-east-1");
+    assert!(config.storage.uses_local_store());
+    assert_eq!(config.upload.max_size_bytes(), 5 * 1024 * 1024);
+    assert_eq!(config.upload.key_template, "{uuid}_{filename}");
+    assert_eq!(config.upload.link_expiry.as_secs(), 604_800);
+    assert_eq!(config.validate(), Ok(()));
+}
+
+#[test]
+fn the_example_file_parses_and_is_valid() {
+    let text = include_str!("../../config.example.toml");
+    let config = Config::from_toml(text).expect("config.example.toml parses");
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(config.storage.endpoint, "http://localhost:9000");
+}
+
+#[test]
+fn an_unknown_key_names_the_key() {
+    let err = Config::from_toml("[storage]\nbukket = \"x\"\n").unwrap_err();
+    assert!(err.contains("bukket"), "{err}");
+}
+
+#[test]
+fn a_disallowed_type_names_the_allowed_ones() {
+    let err = Config::from_toml("[upload]\nallowed_types = [\"bmp\"]\n").unwrap_err();
+    assert!(err.contains("bmp") && err.contains("jpeg"), "{err}");
+}
+
+#[test]
+fn a_link_expiry_over_seven_days_is_an_error() {
+    let err = Config::from_toml("[upload]\nlink_expiry = \"30d\"\n").unwrap_err();
+    assert!(err.contains("7 days"), "{err}");
+    let ok = Config::from_toml("[upload]\nlink_expiry = 3600\n").unwrap();
+    assert_eq!(ok.upload.link_expiry.as_secs(), 3600);
+}
+
+#[test]
+fn an_endpoint_without_scheme_is_flagged_with_a_fix() {
+    let mut config = Config::default();
+    config.storage.endpoint = "localhost:9000".into();
+    let err = config.validate().unwrap_err();
+    assert_eq!(err.key, "storage.endpoint");
+    assert!(err.problem.contains("http://localhost:9000"));
+}
+
+#[test]
+fn every_bad_field_is_reported_once() {
+    let mut config = Config::default();
+    config.storage.bucket = String::new();
+    config.upload.concurrency = 0;
+    config.upload.key_template = "{nope}".into();
+    let keys: Vec<_> = config.field_errors().into_iter().map(|e| e.key).collect();
+    assert_eq!(keys, ["storage.bucket", "upload.key_template", "upload.concurrency"]);
+}
+
+#[test]
+fn load_reports_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "[upload]\nconcurrency = 0\n").unwrap();
+    let message = Config::load(&path).unwrap_err().to_string();
+    assert!(
+        message.contains("config.toml") && message.contains("upload.concurrency"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_file_means_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::load(&dir.path().join("absent.toml")).unwrap();
+    assert_eq!(config, Config::default());
+}
+
+#[test]
+fn save_then_load_round_trips_with_owner_only_permissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("config.toml");
+    let mut config = Config::default();
+    config.storage.endpoint = "https://s3.example.test:1443".into();
+    config.storage.access_key = "AKIA".into();
+    config.storage.secret_key = Secret::new("very-secret");
+    config.upload.link_expiry = LinkExpiry::parse("1d").unwrap();
+    config.save(&path).unwrap();
+    assert_eq!(Config::load(&path).unwrap(), config);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
+#[test]
+fn debug_output_of_a_config_hides_the_secret_key() {
+    let mut config = Config::default();
+    config.storage.secret_key = Secret::new("hunter2-secret");
+    assert!(!format!("{config:?}").contains("hunter2"));
+}

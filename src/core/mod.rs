@@ -1,0 +1,23 @@
+//! Pure logic: settings, validation, key naming, link formats, thumbnails.
+//!
+//! Nothing here names tokio, egui or the S3 SDK, so all of it is unit-tested
+//! without a runtime, a window or a server.
+
+pub mod config;
+pub mod expiry;
+pub mod image_kind;
+pub mod links;
+pub mod naming;
+pub mod paths;
+pub mod private_file;
+pub mod secret;
+pub mod thumbnail;
+pub mod validate;
+
+pub use config::{Config, ConfigError, LocalStoreConfig, StorageConfig, UiConfig, UploadConfig};
+pub use expiry::LinkExpiry;
+pub use image_kind::ImageKind;
+pub use links::LinkFormat;
+pub use naming::{KeyInputs, KeyTemplate};
+pub use secret::Secret;
+pub use validate::{Rejection, ValidatedImage, ValidationRules};

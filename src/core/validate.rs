@@ -1,0 +1,201 @@
+//! Decides whether a file may be uploaded, from its metadata and its bytes.
+//!
+//! The size comes from the file system, the type from magic numbers and a
+//! header decode: the name and any claimed type are never trusted, and no
+//! more than the header is read.
+
+use crate::core::config::UploadConfig;
+use crate::core::image_kind::{ImageKind, describe_kinds};
+use image::ImageReader;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Limits a file must meet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidationRules {
+    pub max_size_bytes: u64,
+    pub allowed: Vec<ImageKind>,
+    pub max_side_px: u32,
+    pub max_pixels: u64,
+}
+
+impl From<&UploadConfig> for ValidationRules {
+    fn from(upload: &UploadConfig) -> Self {
+        Self {
+            max_size_bytes: upload.max_size_bytes(),
+            allowed: upload.allowed_types.clone(),
+            max_side_px: upload.max_side_px,
+            max_pixels: u64::from(upload.max_megapixels) * 1_000_000,
+        }
+    }
+}
+
+impl Default for ValidationRules {
+    fn default() -> Self {
+        Self::from(&UploadConfig::default())
+    }
+}
+
+/// A file that passed every check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidatedImage {
+    pub path: PathBuf,
+    pub size_bytes: u64,
+    pub kind: ImageKind,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Why a file is not uploaded. Each message is one sentence a user can act on.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("the file does not exist (was it moved or deleted?)")]
+    Missing,
+    #[error("it is a folder, not an image file")]
+    Directory,
+    #[error("it is not a regular file (a pipe, device or socket), so it was not read")]
+    NotRegularFile,
+    #[error("the file cannot be read: {0}")]
+    Unreadable(String),
+    #[error("the file is empty (0 bytes)")]
+    Empty,
+    #[error("it is {} but at most {} is allowed; raise upload.max_size_mb in Settings to allow it", human_bytes(*size), human_bytes(*max))]
+    TooLarge { size: u64, max: u64 },
+    #[error("it is not an image: its contents are not JPEG, PNG, GIF or WebP whatever its name says")]
+    NotAnImage,
+    #[error("{found} images are not allowed; allowed types: {allowed}")]
+    TypeNotAllowed { found: String, allowed: String },
+    #[error("the {kind} header cannot be decoded (damaged or truncated file): {detail}")]
+    BadHeader { kind: ImageKind, detail: String },
+    #[error("the {kind} file is truncated: it ends before its data does")]
+    Truncated { kind: ImageKind },
+    #[error("it is {width}×{height} pixels, over the limit of {max_side} px a side and {max_megapixels} megapixels")]
+    TooManyPixels {
+        width: u32,
+        height: u32,
+        max_side: u32,
+        max_megapixels: u64,
+    },
+}
+
+/// Checks `path` against `rules`, reading at most the image header and a few
+/// trailing bytes. Never blocks on a FIFO or device: those are refused from
+/// their metadata before any open.
+pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, Rejection> {
+    let metadata = std::fs::metadata(path).map_err(|e| io_rejection(&e))?;
+    if metadata.is_dir() {
+        return Err(Rejection::Directory);
+    }
+    if !metadata.is_file() {
+        return Err(Rejection::NotRegularFile);
+    }
+    let size_bytes = metadata.len();
+    if size_bytes == 0 {
+        return Err(Rejection::Empty);
+    }
+    if size_bytes > rules.max_size_bytes {
+        return Err(Rejection::TooLarge {
+            size: size_bytes,
+            max: rules.max_size_bytes,
+        });
+    }
+    let file = File::open(path).map_err(|e| io_rejection(&e))?;
+    // The path may have been swapped for something else since `metadata`.
+    if !file.metadata().map_err(|e| io_rejection(&e))?.is_file() {
+        return Err(Rejection::NotRegularFile);
+    }
+    let reader = ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| io_rejection(&e))?;
+    let format = reader.format().ok_or(Rejection::NotAnImage)?;
+    let kind = ImageKind::from_format(format).ok_or_else(|| Rejection::TypeNotAllowed {
+        found: format!("{format:?}").to_uppercase(),
+        allowed: describe_kinds(&rules.allowed),
+    })?;
+    if !rules.allowed.contains(&kind) {
+        return Err(Rejection::TypeNotAllowed {
+            found: kind.to_string(),
+            allowed: describe_kinds(&rules.allowed),
+        });
+    }
+    let (width, height) = reader.into_dimensions().map_err(|e| Rejection::BadHeader {
+        kind,
+        detail: e.to_string(),
+    })?;
+    let pixels = u64::from(width) * u64::from(height);
+    if width > rules.max_side_px || height > rules.max_side_px || pixels > rules.max_pixels {
+        return Err(Rejection::TooManyPixels {
+            width,
+            height,
+            max_side: rules.max_side_px,
+            max_megapixels: rules.max_pixels / 1_000_000,
+        });
+    }
+    check_not_truncated(path, kind, size_bytes)?;
+    Ok(ValidatedImage {
+        path: path.to_owned(),
+        size_bytes,
+        kind,
+        width,
+        height,
+    })
+}
+
+/// Cheap end-of-file checks where the format makes them reliable: a WebP's RIFF
+/// header states its length, and a PNG ends with an IEND chunk. JPEG and GIF are
+/// not checked: cameras and phones append data after the end marker.
+fn check_not_truncated(path: &Path, kind: ImageKind, size_bytes: u64) -> Result<(), Rejection> {
+    let mut file = File::open(path).map_err(|e| io_rejection(&e))?;
+    let truncated = match kind {
+        ImageKind::Webp => {
+            let mut header = [0u8; 8];
+            file.read_exact(&mut header).map_err(|e| io_rejection(&e))?;
+            let riff_len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+            u64::from(riff_len) + 8 > size_bytes
+        }
+        ImageKind::Png => {
+            const IEND: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+            let mut tail = [0u8; 12];
+            size_bytes < 12
+                || file.seek(SeekFrom::End(-12)).is_err()
+                || file.read_exact(&mut tail).is_err()
+                || tail != IEND
+        }
+        ImageKind::Jpeg | ImageKind::Gif => false,
+    };
+    if truncated {
+        Err(Rejection::Truncated { kind })
+    } else {
+        Ok(())
+    }
+}
+
+fn io_rejection(error: &std::io::Error) -> Rejection {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => Rejection::Missing,
+        std::io::ErrorKind::PermissionDenied => {
+            Rejection::Unreadable("permission denied; check the file's permissions".into())
+        }
+        _ => Rejection::Unreadable(error.to_string()),
+    }
+}
+
+/// `5.0 MB`, `812 KB`, `17 bytes`, in powers of 1024 as the size limit is.
+pub fn human_bytes(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB * KB {
+        format!("{:.1} GB", b / (KB * KB * KB))
+    } else if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

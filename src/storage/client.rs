@@ -1,0 +1,213 @@
+//! One S3 client per configuration.
+
+use crate::core::StorageConfig;
+use crate::storage::error::{ErrorContext, StorageError, classify};
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::retry::RetryConfig;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
+use aws_sdk_s3::config::{
+    BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
+};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+/// Region used when the setting is empty; servers that want another say so
+/// and the error names it.
+const FALLBACK_REGION: &str = "us-east-1";
+
+/// A bucket on an S3-compatible server, with the client that reaches it.
+#[derive(Clone)]
+pub struct S3Store {
+    pub(crate) client: Client,
+    pub(crate) bucket: String,
+    pub(crate) endpoint: String,
+    pub(crate) region: String,
+    /// Set once the bucket is known to exist, so the check runs once per client.
+    pub(crate) bucket_seen: Arc<OnceCell<()>>,
+}
+
+impl std::fmt::Debug for S3Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "S3Store({} bucket {})", self.endpoint, self.bucket)
+    }
+}
+
+impl S3Store {
+    /// Builds the client; sends no request. Static keys when both are set,
+    /// otherwise the standard AWS chain (env vars, AWS_PROFILE, ~/.aws files, SSO).
+    pub async fn new(settings: &StorageConfig) -> Result<Self, StorageError> {
+        let endpoint = settings.endpoint.trim().trim_end_matches('/').to_owned();
+        let region = match settings.region.trim() {
+            "" => FALLBACK_REGION.to_owned(),
+            region => region.to_owned(),
+        };
+        let mut builder = if settings.access_key.is_empty() {
+            let shared = aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(region.clone()))
+                .load()
+                .await;
+            aws_sdk_s3::config::Builder::from(&shared)
+        } else {
+            let credentials = Credentials::new(
+                settings.access_key.trim(),
+                settings.secret_key.expose().trim(),
+                None,
+                None,
+                "picbucket-settings",
+            );
+            aws_sdk_s3::config::Builder::new()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.clone()))
+                .credentials_provider(credentials)
+        };
+        builder = builder
+            .force_path_style(settings.path_style)
+            // The SDK's default CRC32 headers and aws-chunked trailers are refused
+            // by R2, B2 and older MinIO; send checksums only where S3 requires them.
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .read_timeout(Duration::from_secs(60))
+                    .build(),
+            );
+        if !endpoint.is_empty() {
+            builder = builder.endpoint_url(&endpoint);
+        }
+        let display_endpoint = if endpoint.is_empty() {
+            format!("AWS S3 ({region})")
+        } else {
+            endpoint
+        };
+        Ok(Self {
+            client: Client::from_conf(builder.build()),
+            bucket: settings.bucket.trim().to_owned(),
+            endpoint: display_endpoint,
+            region,
+            bucket_seen: Arc::new(OnceCell::new()),
+        })
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub(crate) fn error_context(&self) -> ErrorContext<'_> {
+        ErrorContext {
+            endpoint: &self.endpoint,
+            bucket: &self.bucket,
+        }
+    }
+
+    /// Confirms the bucket exists and the keys may use it (one HEAD request).
+    pub async fn head_bucket(&self) -> Result<(), StorageError> {
+        match self.client.head_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let status = err.raw_response().map(|r| r.status().as_u16());
+                if status == Some(404) {
+                    return Err(StorageError::BucketMissing {
+                        bucket: self.bucket.clone(),
+                        endpoint: self.endpoint.clone(),
+                    });
+                }
+                Err(classify(err, self.error_context()))
+            }
+        }
+    }
+
+    /// Fails with [`StorageError::BucketMissing`] before any file byte is sent
+    /// if the bucket does not exist. Some servers (s3s-fs) would otherwise
+    /// create it on the first PUT. A key without permission for HEAD on the
+    /// bucket (403) is not an error here: the upload itself will tell.
+    pub async fn ensure_bucket(&self) -> Result<(), StorageError> {
+        if self.bucket_seen.get().is_some() {
+            return Ok(());
+        }
+        match self.head_bucket().await {
+            Ok(()) | Err(StorageError::AccessDenied { .. }) => {
+                self.bucket_seen.set(()).ok();
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Creates the bucket (used by the built-in store and tests).
+    pub async fn create_bucket(&self) -> Result<(), StorageError> {
+        self.client
+            .create_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| classify(err, self.error_context()))
+    }
+
+    /// Deletes one object; deleting a missing key succeeds, as in S3.
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| classify(err, self.error_context()))
+    }
+
+    /// Size in bytes and Content-Type of a stored object.
+    pub async fn head(&self, key: &str) -> Result<(u64, Option<String>), StorageError> {
+        let out = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|err| classify(err, self.error_context()))?;
+        let size = out.content_length().and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+        Ok((size, out.content_type().map(str::to_owned)))
+    }
+
+    /// Downloads a whole object (tests and small probes only).
+    pub async fn get_bytes(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        let out = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|err| classify(err, self.error_context()))?;
+        let data = out.body.collect().await.map_err(|e| StorageError::Server {
+            status: None,
+            code: "BodyReadFailed".into(),
+            message: e.to_string(),
+        })?;
+        Ok(data.into_bytes().to_vec())
+    }
+
+    /// Number of objects in the bucket (one page, up to 1000: tests only).
+    pub async fn count_objects(&self) -> Result<usize, StorageError> {
+        let out = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map_err(|err| classify(err, self.error_context()))?;
+        Ok(out.contents().len())
+    }
+}

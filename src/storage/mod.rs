@@ -1,0 +1,20 @@
+//! The only place that knows S3: the client built from settings, uploads,
+//! pre-signed links, connection checks and the built-in local store.
+//!
+//! Every failure leaves as a [`StorageError`] whose message says what happened
+//! and what to do; the SDK's own error text goes to the log.
+
+mod client;
+mod error;
+mod local;
+mod presign;
+mod probe;
+mod progress;
+mod upload;
+
+pub use client::S3Store;
+pub use error::StorageError;
+pub use local::{LocalStore, LocalStoreOptions};
+pub use probe::ConnectionReport;
+pub use progress::UploadProgress;
+pub use upload::{PART_SIZE_BYTES, UploadRequest};

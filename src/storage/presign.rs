@@ -1,0 +1,26 @@
+//! Pre-signed GET links: the stored thing is the key; a URL is signed when needed.
+
+use crate::core::LinkExpiry;
+use crate::storage::client::S3Store;
+use crate::storage::error::StorageError;
+use aws_sdk_s3::presigning::PresigningConfig;
+
+impl S3Store {
+    /// Signs a GET URL for `key`, valid for `expiry` from now. No request is sent.
+    pub async fn presign_get(&self, key: &str, expiry: LinkExpiry) -> Result<String, StorageError> {
+        let config = PresigningConfig::expires_in(expiry.as_duration()).map_err(|e| StorageError::Config {
+            detail: format!("link expiry {expiry}: {e}"),
+        })?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(config)
+            .await
+            .map_err(|e| StorageError::Config {
+                detail: format!("cannot sign a link ({})", aws_sdk_s3::error::DisplayErrorContext(&e)),
+            })?;
+        Ok(request.uri().to_owned())
+    }
+}

@@ -1,0 +1,88 @@
+//! What the worker reports back (past tense).
+
+use crate::core::thumbnail::Thumbnail;
+use crate::core::{Rejection, ValidatedImage};
+use crate::storage::{ConnectionReport, StorageError};
+use crate::worker::command::JobId;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+/// Where uploads currently go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreInfo {
+    pub endpoint: String,
+    pub bucket: String,
+    /// The built-in store on 127.0.0.1: links work on this computer only.
+    pub is_local: bool,
+}
+
+/// A pre-signed URL and when it stops working.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedLink {
+    pub url: String,
+    pub expires_at: SystemTime,
+}
+
+#[derive(Debug)]
+pub enum Event {
+    StoreReady(StoreInfo),
+    /// Settings could not be used; uploads fail with this until fixed.
+    StoreFailed(StorageError),
+    /// A file joined the queue.
+    Added {
+        id: JobId,
+        path: PathBuf,
+        name: String,
+    },
+    /// A folder was scanned: how many images it added.
+    FolderScanned {
+        path: PathBuf,
+        added: usize,
+        recursive: bool,
+    },
+    Validated {
+        id: JobId,
+        image: ValidatedImage,
+    },
+    Rejected {
+        id: JobId,
+        reason: Rejection,
+    },
+    Thumbnail {
+        id: JobId,
+        thumbnail: Thumbnail,
+    },
+    /// No thumbnail could be made (the upload is not affected).
+    ThumbnailFailed {
+        id: JobId,
+        reason: String,
+    },
+    UploadStarted {
+        id: JobId,
+        total_bytes: u64,
+    },
+    Progress {
+        id: JobId,
+        sent_bytes: u64,
+        total_bytes: u64,
+    },
+    Uploaded {
+        id: JobId,
+        key: String,
+        link: SignedLink,
+    },
+    Failed {
+        id: JobId,
+        error: StorageError,
+    },
+    Cancelled {
+        id: JobId,
+    },
+    LinkRefreshed {
+        id: JobId,
+        link: SignedLink,
+    },
+    ConnectionTested(Result<ConnectionReport, StorageError>),
+    /// A command could not be carried out (e.g. a pasted image could not be saved).
+    Problem(String),
+}

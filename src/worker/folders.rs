@@ -1,0 +1,87 @@
+//! Turning dropped folders into the image files inside them.
+
+use crate::core::ImageKind;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A folder tree is not walked past this many files, so dropping `/` cannot
+/// hang the worker or fill memory.
+pub const MAX_FILES_PER_FOLDER: usize = 10_000;
+const MAX_DEPTH: usize = 32;
+
+/// The image files under `dir` (by their first bytes, not their names),
+/// sorted by path; hidden files and folders are skipped.
+pub fn images_in_folder(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), 0usize)];
+    while let Some((folder, depth)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(std::fs::DirEntry::path);
+        for entry in entries {
+            if found.len() >= MAX_FILES_PER_FOLDER {
+                return found;
+            }
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            // file_type does not follow symlinks, so a link loop cannot trap us.
+            let Ok(kind) = entry.file_type() else { continue };
+            let path = entry.path();
+            if kind.is_dir() {
+                if recursive && depth < MAX_DEPTH {
+                    pending.push((path, depth + 1));
+                }
+            } else if kind.is_file() && starts_like_an_image(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn starts_like_an_image(path: &Path) -> bool {
+    let mut head = [0u8; 32];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(n) = file.read(&mut head) else { return false };
+    image::guess_format(&head[..n])
+        .ok()
+        .and_then(ImageKind::from_format)
+        .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::write_image;
+    use image::ImageFormat;
+
+    #[test]
+    fn a_folder_yields_its_images_by_content_and_skips_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        write_image(dir.path(), "b.png", ImageFormat::Png, 4, 4);
+        write_image(dir.path(), "a-no-extension", ImageFormat::Jpeg, 4, 4);
+        std::fs::write(dir.path().join("notes.jpg"), "text").unwrap();
+        write_image(dir.path(), ".hidden.png", ImageFormat::Png, 4, 4);
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        write_image(&sub, "c.gif", ImageFormat::Gif, 4, 4);
+
+        let names = |paths: Vec<PathBuf>| -> Vec<String> {
+            paths
+                .iter()
+                .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(names(images_in_folder(dir.path(), false)), ["a-no-extension", "b.png"]);
+        assert_eq!(
+            names(images_in_folder(dir.path(), true)),
+            ["a-no-extension", "b.png", "sub/c.gif"]
+        );
+    }
+}

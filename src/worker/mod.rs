@@ -1,0 +1,118 @@
+//! The background worker: a tokio runtime on its own thread that takes
+//! [`Command`]s, does all disk and network work, and sends [`Event`]s back.
+//!
+//! The UI and the CLI drive the same worker. After each event the worker calls
+//! the `wake` function it was given (the UI's `request_repaint`), so an idle
+//! window uses no CPU.
+
+mod command;
+mod event;
+mod folders;
+mod job;
+mod runtime;
+
+pub use command::{Command, Envelope, FolderMode, JobId};
+pub use event::{Event, SignedLink, StoreInfo};
+
+use crate::core::Config;
+use std::panic::Location;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Called after every event so the receiver can look at its queue.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// How the worker behaves beyond what `Config` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkerOptions {
+    /// Start uploads as soon as files validate (else wait for `StartAll`).
+    pub auto_upload: bool,
+    /// Decode previews for the window.
+    pub thumbnails: bool,
+    /// Worker threads of the runtime.
+    pub threads: usize,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        Self {
+            auto_upload: true,
+            thumbnails: false,
+            threads: 2,
+        }
+    }
+}
+
+/// The UI's or CLI's end of the worker: commands in, events out.
+pub struct WorkerHandle {
+    commands: mpsc::UnboundedSender<Envelope>,
+    events: mpsc::UnboundedReceiver<Event>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl WorkerHandle {
+    /// Starts the worker thread and its runtime with `config`.
+    pub fn spawn(config: Config, options: WorkerOptions, wake: Wake) -> std::io::Result<Self> {
+        let (command_tx, command_rx) = mpsc::unbounded_channel();
+        let (event_tx, event_rx) = mpsc::unbounded_channel();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(options.threads.max(1))
+            .thread_name("picbucket-io")
+            .enable_all()
+            .build()?;
+        let thread = std::thread::Builder::new()
+            .name("picbucket-worker".into())
+            .spawn(move || {
+                let sink = runtime::EventSink::new(event_tx, wake);
+                runtime.block_on(runtime::run(config, options, command_rx, sink));
+                // Uploads still running when the loop ends are dropped with the runtime.
+                runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+            })?;
+        Ok(Self {
+            commands: command_tx,
+            events: event_rx,
+            thread: Some(thread),
+        })
+    }
+
+    /// A handle over bare channels, with no worker behind it: UI tests play
+    /// the worker through the other ends.
+    pub fn from_channels(commands: mpsc::UnboundedSender<Envelope>, events: mpsc::UnboundedReceiver<Event>) -> Self {
+        Self {
+            commands,
+            events,
+            thread: None,
+        }
+    }
+
+    /// Sends a command; if the worker has stopped, the command is dropped and logged.
+    #[track_caller]
+    pub fn send(&self, command: Command) {
+        let sent_from = Location::caller();
+        if let Err(lost) = self.commands.send(Envelope { command, sent_from }) {
+            tracing::warn!(command = lost.0.command.name(), "worker has stopped; command dropped");
+        }
+    }
+
+    /// The next event if one is waiting (never blocks: for the UI thread).
+    pub fn try_recv(&mut self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
+    /// Waits for the next event; `None` once the worker has stopped.
+    /// Not for use inside an async runtime (the CLI calls it from `main`).
+    pub fn blocking_recv(&mut self) -> Option<Event> {
+        self.events.blocking_recv()
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("worker thread panicked");
+        }
+    }
+}

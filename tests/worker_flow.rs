@@ -1,0 +1,207 @@
+//! Commands in, events out: the worker against the in-process S3 server.
+
+mod common;
+
+use common::{TestServer, http_get, read};
+use image::ImageFormat;
+use picbucket::core::Config;
+use picbucket::test_support::write_image;
+use picbucket::worker::{Command, Event, FolderMode, JobId, WorkerHandle, WorkerOptions};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Runs a worker and collects its events on a channel with a timeout, so a
+/// missing event fails the test instead of hanging it.
+struct Harness {
+    worker: WorkerHandle,
+    woken: mpsc::Receiver<()>,
+}
+
+impl Harness {
+    fn new(config: Config, options: WorkerOptions) -> Self {
+        let (wake_tx, woken) = mpsc::channel();
+        let wake_tx = std::sync::Mutex::new(wake_tx);
+        let wake = Arc::new(move || {
+            if let Ok(tx) = wake_tx.lock() {
+                tx.send(()).ok();
+            }
+        });
+        Self {
+            worker: WorkerHandle::spawn(config, options, wake).unwrap(),
+            woken,
+        }
+    }
+
+    /// Events until `done` returns true for one of them; panics after 30 s.
+    fn until(&mut self, mut done: impl FnMut(&Event) -> bool) -> Vec<Event> {
+        let mut seen = Vec::new();
+        loop {
+            while let Some(event) = self.worker.try_recv() {
+                let stop = done(&event);
+                seen.push(event);
+                if stop {
+                    return seen;
+                }
+            }
+            self.woken
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no event for 30 s; seen: {seen:?}"));
+        }
+    }
+}
+
+fn added_ids(events: &[Event]) -> Vec<JobId> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Added { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn files_are_validated_uploaded_and_linked_while_rejects_never_reach_the_server() {
+    let server = TestServer::start();
+    let dir = server.data.path();
+    let photo = write_image(dir, "photo.jpg", ImageFormat::Jpeg, 120, 80);
+    let text = dir.join("notes.jpg");
+    std::fs::write(&text, "not an image").unwrap();
+    let mut harness = Harness::new(server.config(), WorkerOptions::default());
+    harness.worker.send(Command::AddFiles {
+        paths: vec![photo.clone(), text],
+        folders: FolderMode::Reject,
+    });
+    let mut finished = 0;
+    let events = harness.until(|e| {
+        if matches!(
+            e,
+            Event::Uploaded { .. } | Event::Rejected { .. } | Event::Failed { .. }
+        ) {
+            finished += 1;
+        }
+        finished == 2
+    });
+    let ids = added_ids(&events);
+    assert_eq!(ids.len(), 2);
+    let (key, url) = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Uploaded { id, key, link } if *id == ids[0] => Some((key.clone(), link.url.clone())),
+            _ => None,
+        })
+        .expect("photo uploaded");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Rejected { id, .. } if *id == ids[1]))
+    );
+    // Key = {uuid}_{filename}
+    let (uuid, name) = key.split_once('_').unwrap();
+    assert!(uuid::Uuid::parse_str(uuid).is_ok(), "{key}");
+    assert_eq!(name, "photo.jpg");
+    assert_eq!(http_get(&url), Ok(read(&photo)));
+    assert_eq!(server.object_count(), 1, "only the photo is stored");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Progress { sent_bytes, total_bytes, .. } if sent_bytes == total_bytes))
+    );
+}
+
+#[test]
+fn a_waiting_file_can_be_cancelled_and_retried() {
+    let server = TestServer::start();
+    let photo = write_image(server.data.path(), "wait.png", ImageFormat::Png, 16, 16);
+    let options = WorkerOptions {
+        auto_upload: false,
+        ..WorkerOptions::default()
+    };
+    let mut harness = Harness::new(server.config(), options);
+    harness.worker.send(Command::AddFiles {
+        paths: vec![photo],
+        folders: FolderMode::Reject,
+    });
+    let events = harness.until(|e| matches!(e, Event::Validated { .. }));
+    let id = added_ids(&events)[0];
+    harness.worker.send(Command::Cancel(id));
+    harness.until(|e| matches!(e, Event::Cancelled { .. }));
+    harness.worker.send(Command::StartAll);
+    harness.worker.send(Command::Retry(id));
+    harness.until(|e| matches!(e, Event::Validated { .. }));
+    harness.worker.send(Command::StartAll);
+    let events = harness.until(|e| matches!(e, Event::Uploaded { .. } | Event::Failed { .. }));
+    assert!(matches!(events.last(), Some(Event::Uploaded { .. })), "{events:?}");
+    assert_eq!(server.object_count(), 1);
+}
+
+#[test]
+fn a_dropped_folder_adds_the_images_inside_it() {
+    let server = TestServer::start();
+    let folder = server.data.path().join("album");
+    std::fs::create_dir(&folder).unwrap();
+    write_image(&folder, "1.png", ImageFormat::Png, 8, 8);
+    write_image(&folder, "2.gif", ImageFormat::Gif, 8, 8);
+    std::fs::write(folder.join("readme.txt"), "hello").unwrap();
+    let mut harness = Harness::new(server.config(), WorkerOptions::default());
+    harness.worker.send(Command::AddFiles {
+        paths: vec![folder],
+        folders: FolderMode::Flat,
+    });
+    let mut uploaded = 0;
+    let events = harness.until(|e| {
+        uploaded += usize::from(matches!(e, Event::Uploaded { .. }));
+        uploaded == 2
+    });
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::FolderScanned { added: 2, .. }))
+    );
+    assert_eq!(server.object_count(), 2);
+}
+
+#[test]
+fn a_link_can_be_signed_again() {
+    let server = TestServer::start();
+    let photo = write_image(server.data.path(), "again.webp", ImageFormat::WebP, 8, 8);
+    let mut harness = Harness::new(server.config(), WorkerOptions::default());
+    harness.worker.send(Command::AddFiles {
+        paths: vec![photo.clone()],
+        folders: FolderMode::Reject,
+    });
+    let events = harness.until(|e| matches!(e, Event::Uploaded { .. }));
+    let id = added_ids(&events)[0];
+    harness.worker.send(Command::Resign(id));
+    let events = harness.until(|e| matches!(e, Event::LinkRefreshed { .. }));
+    let Some(Event::LinkRefreshed { link, .. }) = events.last() else {
+        unreachable!()
+    };
+    assert_eq!(http_get(&link.url), Ok(read(&photo)));
+}
+
+#[test]
+fn settings_pointing_at_a_missing_bucket_fail_each_upload_with_that_reason() {
+    let server = TestServer::start();
+    let mut config = server.config();
+    config.storage.bucket = "nowhere".into();
+    let photo: PathBuf = write_image(server.data.path(), "p.png", ImageFormat::Png, 8, 8);
+    let mut harness = Harness::new(config.clone(), WorkerOptions::default());
+    harness.worker.send(Command::TestConnection(Box::new(config)));
+    let events = harness.until(|e| matches!(e, Event::ConnectionTested(_)));
+    let Some(Event::ConnectionTested(Err(error))) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert!(error.to_string().contains("`nowhere` does not exist"), "{error}");
+    harness.worker.send(Command::AddFiles {
+        paths: vec![photo],
+        folders: FolderMode::Reject,
+    });
+    let events = harness.until(|e| matches!(e, Event::Failed { .. } | Event::Uploaded { .. }));
+    assert!(
+        matches!(events.last(), Some(Event::Failed { error, .. }) if error.to_string().contains("nowhere")),
+        "{events:?}"
+    );
+}
