@@ -92,7 +92,10 @@ where
         _ => {
             let status = err.raw_response().map(|r| r.status().as_u16());
             let code = err.code().unwrap_or("").to_owned();
-            let message = err.message().unwrap_or("").to_owned();
+            let message = match err.message() {
+                Some(message) if !message.is_empty() => message.to_owned(),
+                _ => last_cause(&detail),
+            };
             classify_service(status, code, message, ctx)
         }
     }
