@@ -10,6 +10,8 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'kill "${app:-}" "${xvfb:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
+applog() { cat "$out/app.log" "$work/data/picbucket/picbucket.log" 2>/dev/null || true; }
+
 display=:97
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
 xvfb=$!
@@ -23,14 +25,14 @@ app=$!
 
 for _ in $(seq 1 30); do
   if DISPLAY="$display" xdotool search --name '^picbucket$' >/dev/null 2>&1; then break; fi
-  kill -0 "$app" 2>/dev/null || { echo "the app exited early:"; cat "$out/app.log"; exit 1; }
+  kill -0 "$app" 2>/dev/null || { echo "the app exited early:"; applog; exit 1; }
   sleep 1
 done
 sleep 4
 if ! kill -0 "$app" 2>/dev/null; then
-  echo "the app exited:"; cat "$out/app.log"; exit 1
+  echo "the app exited:"; applog; exit 1
 fi
-DISPLAY="$display" xdotool search --name '^picbucket$' >/dev/null || { echo "no picbucket window"; cat "$out/app.log"; exit 1; }
+DISPLAY="$display" xdotool search --name '^picbucket$' >/dev/null || { echo "no picbucket window"; applog; exit 1; }
 
 DISPLAY="$display" xwd -root -silent >"$out/window.xwd"
 if convert -version 2>/dev/null | grep -q ImageMagick; then
@@ -39,4 +41,5 @@ if convert -version 2>/dev/null | grep -q ImageMagick; then
   echo "screenshot: $out/window.png (pixel standard deviation $spread)"
   awk -v s="$spread" 'BEGIN { exit !(s > 0.02) }' || { echo "the screen looks blank"; exit 1; }
 fi
+cp "$work/data/picbucket/picbucket.log" "$out/picbucket.log" 2>/dev/null || true
 echo "window smoke test passed: the app stayed up and rendered"

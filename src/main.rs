@@ -2,11 +2,17 @@
 
 use clap::Parser;
 use picbucket::cli::{self, Args};
+use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
 fn main() {
     let args = Args::parse();
-    init_logging(args.verbose);
+    let log_file = match &args.command {
+        Some(_) => None,
+        // The window has no terminal to show warnings in: keep them in a file.
+        None => open_log_file(),
+    };
+    init_logging(args.verbose, log_file);
     let result = match &args.command {
         Some(command) => cli::run(&args, command),
         None => cli::config_path(&args).and_then(picbucket::ui::run),
@@ -20,15 +26,28 @@ fn main() {
     }
 }
 
-fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "picbucket=info,warn",
+/// `picbucket.log` in the data directory, replaced at each start.
+fn open_log_file() -> Option<(PathBuf, std::fs::File)> {
+    let dir = picbucket::core::paths::default_data_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join("picbucket.log");
+    let file = std::fs::File::create(&path).ok()?;
+    Some((path, file))
+}
+
+fn init_logging(verbose: u8, log_file: Option<(PathBuf, std::fs::File)>) {
+    let default = match (verbose, log_file.is_some()) {
+        (0, false) => "warn",
+        (0, true) | (1, _) => "picbucket=info,warn",
         _ => "picbucket=debug,info",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match log_file {
+        Some((path, file)) => {
+            builder.with_ansi(false).with_writer(std::sync::Mutex::new(file)).init();
+            tracing::info!(log = %path.display(), "picbucket {} starting", env!("CARGO_PKG_VERSION"));
+        }
+        None => builder.with_writer(std::io::stderr).init(),
+    }
 }

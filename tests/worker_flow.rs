@@ -205,3 +205,44 @@ fn settings_pointing_at_a_missing_bucket_fail_each_upload_with_that_reason() {
         "{events:?}"
     );
 }
+
+#[test]
+fn cancelling_a_running_multipart_upload_aborts_it_and_stores_nothing() {
+    let server = TestServer::start();
+    let mut config = server.config();
+    config.upload.max_size_mb = 100;
+    config.upload.multipart_threshold_mb = 5;
+    // A valid PNG header followed by 64 MiB of padding: validation reads the
+    // header only, and the upload takes long enough to be cancelled mid-way.
+    let path = write_image(server.data.path(), "huge.png", ImageFormat::Png, 8, 8);
+    let mut bytes = read(&path);
+    let iend = bytes.split_off(bytes.len() - 12);
+    bytes.resize(64 * 1024 * 1024, 0);
+    bytes.extend_from_slice(&iend);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let mut harness = Harness::new(config, WorkerOptions::default());
+    harness.worker.send(Command::AddFiles {
+        paths: vec![path],
+        folders: FolderMode::Reject,
+    });
+    let events = harness.until(|e| matches!(e, Event::UploadStarted { .. } | Event::Rejected { .. }));
+    let id = added_ids(&events)[0];
+    assert!(matches!(events.last(), Some(Event::UploadStarted { .. })), "{events:?}");
+    harness.worker.send(Command::Cancel(id));
+    let events = harness.until(|e| {
+        matches!(
+            e,
+            Event::Cancelled { .. } | Event::Uploaded { .. } | Event::Failed { .. }
+        )
+    });
+    assert!(matches!(events.last(), Some(Event::Cancelled { .. })), "{events:?}");
+    assert_eq!(server.object_count(), 0);
+    let leftovers: Vec<_> = std::fs::read_dir(server.store.root().join("objects"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("upload"))
+        .collect();
+    assert!(leftovers.is_empty(), "parts left behind: {leftovers:?}");
+}
