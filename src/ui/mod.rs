@@ -1,9 +1,105 @@
-//! The window (eframe). Built in the next step; until then `picbucket` with no
-//! command explains how to use the command line.
+//! The window (eframe): drop, paste or pick images, watch them upload, copy
+//! their links.
+//!
+//! Data flow: `ui()` pushes an `Action` → the app sends a worker
+//! `Command` → the worker does the disk and network work and answers with an
+//! `Event` → `logic()` folds it into [`state::QueueState`] → `ui()` draws it.
+//! Nothing here blocks, awaits, or touches disk or network on the UI thread:
+//! the file picker, saving settings and converting a pasted screenshot run on
+//! short-lived named threads (`background`). The one exception is handing
+//! copied text to the system clipboard, which is a quick local call.
 
+mod actions;
+mod app;
+mod background;
+pub mod clipboard;
+mod drop_zone;
+mod perform;
+mod queue_view;
+mod row;
+mod settings_form;
+mod settings_view;
+pub mod state;
+mod text;
+mod thumbs;
+mod toast;
+mod toolbar_view;
+
+pub use app::PicbucketApp;
+pub use clipboard::{ClipboardSink, MemoryClipboard, SystemClipboard};
+
+use crate::core::Config;
+use crate::core::paths::APP_ID;
+use crate::worker::{WorkerHandle, WorkerOptions};
+use anyhow::Context as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-pub fn run(_config_path: PathBuf) -> anyhow::Result<i32> {
-    eprintln!("picbucket: the window is not built yet; use `picbucket upload FILE…` (see `picbucket --help`)");
-    Ok(2)
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+
+/// How the window starts the worker for `config`.
+pub fn worker_options(config: &Config) -> WorkerOptions {
+    WorkerOptions {
+        auto_upload: config.ui.auto_upload,
+        thumbnails: true,
+        threads: 2,
+    }
+}
+
+/// Starts the worker; each event it sends wakes the window.
+pub fn spawn_worker(ctx: &egui::Context, config: &Config) -> std::io::Result<WorkerHandle> {
+    let ctx = ctx.clone();
+    WorkerHandle::spawn(
+        config.clone(),
+        worker_options(config),
+        Arc::new(move || ctx.request_repaint()),
+    )
+}
+
+/// Opens the window and runs until it is closed. Returns the exit code.
+pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
+    // Read while this is the only thread: afterwards the local offset may be unavailable.
+    let utc_offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+    let (config, startup_problem) = match Config::load(&config_path) {
+        Ok(config) => (config, None),
+        Err(error) => {
+            tracing::warn!(%error, "settings not loaded; using defaults");
+            let problem = format!("{error}. Using default settings until you save new ones in Settings.");
+            (Config::default(), Some(problem))
+        }
+    };
+    let options = native_options();
+    eframe::run_native(
+        "picbucket",
+        options,
+        Box::new(move |cc| {
+            let worker = spawn_worker(&cc.egui_ctx, &config)?;
+            let clipboard = Box::new(SystemClipboard::new(cc.egui_ctx.clone()));
+            let app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
+                .with_startup_problem(startup_problem)
+                .with_utc_offset(utc_offset);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("{error}"))
+    .context("the window could not be opened (is a display available?)")?;
+    Ok(0)
+}
+
+fn native_options() -> eframe::NativeOptions {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("picbucket")
+        .with_app_id(APP_ID)
+        .with_inner_size([900.0, 640.0])
+        .with_min_inner_size([640.0, 420.0])
+        .with_drag_and_drop(true);
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(Arc::new(icon)),
+        Err(error) => tracing::warn!(%error, "the window icon could not be decoded"),
+    }
+    eframe::NativeOptions {
+        viewport,
+        persist_window: true,
+        ..Default::default()
+    }
 }

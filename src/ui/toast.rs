@@ -45,11 +45,6 @@ impl Toasts {
         ctx.request_repaint();
     }
 
-    /// The text on display, if any (for tests and the accessibility tree).
-    pub fn text(&self) -> Option<&str> {
-        self.current.as_ref().map(|toast| toast.text.as_str())
-    }
-
     /// Draws the toast and asks for exactly the repaints its fade needs.
     pub fn show_toast(&mut self, ctx: &Context) {
         let Some(toast) = &self.current else { return };

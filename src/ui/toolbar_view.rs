@@ -20,7 +20,10 @@ pub fn toolbar_ui(ui: &mut Ui, state: ToolbarState, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let add = ui
             .add_enabled(!state.picking_files, Button::new("Add images…"))
-            .on_hover_text(format!("Choose image files ({})", ui.ctx().format_shortcut(&ADD_IMAGES)));
+            .on_hover_text(format!(
+                "Choose image files ({})",
+                ui.ctx().format_shortcut(&ADD_IMAGES)
+            ));
         if add.clicked() {
             actions.push(Action::PickFiles);
         }
@@ -45,9 +48,10 @@ pub fn toolbar_ui(ui: &mut Ui, state: ToolbarState, actions: &mut Vec<Action>) {
             actions.push(Action::CopyAllLinks);
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            let settings = ui
-                .button("Settings")
-                .on_hover_text(format!("Storage and upload settings ({})", ui.ctx().format_shortcut(&OPEN_SETTINGS)));
+            let settings = ui.button("Settings").on_hover_text(format!(
+                "Storage and upload settings ({})",
+                ui.ctx().format_shortcut(&OPEN_SETTINGS)
+            ));
             if settings.clicked() {
                 actions.push(Action::OpenSettings);
             }

@@ -131,7 +131,10 @@ impl Worker {
                 }
             }
             Command::Resign(id) => self.resign(id),
-            Command::ApplySettings(config) => self.apply_settings(*config).await,
+            Command::ApplySettings(config) => {
+                self.options.auto_upload = config.ui.auto_upload;
+                self.apply_settings(*config).await;
+            }
             Command::TestConnection(config) => self.test_connection(*config),
             Command::Shutdown => {}
         }

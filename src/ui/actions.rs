@@ -1,0 +1,98 @@
+//! What the user asked for this frame. Views and shortcuts push [`Action`]s;
+//! the app carries them out after the whole frame is drawn, so nothing
+//! changes state in the middle of layout.
+
+use crate::core::LinkFormat;
+use crate::ui::settings_view::SettingsOutcome;
+use crate::ui::text::paths_from_pasted_text;
+use crate::worker::JobId;
+use egui::{ColorImage, Context, Key, KeyboardShortcut, Modifiers};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const ADD_IMAGES: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+pub const OPEN_SETTINGS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma);
+
+#[derive(Debug)]
+pub enum Action {
+    /// Open the file picker.
+    PickFiles,
+    /// Queue files or folders (dropped, pasted or picked).
+    AddPaths(Vec<PathBuf>),
+    /// A pasted screenshot.
+    AddPastedImage(Arc<ColorImage>),
+    /// Pasted text held no file paths.
+    PastedNothingUsable,
+    OpenSettings,
+    Settings(SettingsOutcome),
+    StartAll,
+    ClearFinished,
+    CopyAllLinks,
+    Copy {
+        id: JobId,
+        format: LinkFormat,
+    },
+    Cancel(JobId),
+    Retry(JobId),
+    Select {
+        id: JobId,
+        extend: bool,
+    },
+    RemoveSelected,
+    DismissNotice(usize),
+}
+
+/// Dropped files, pasted things and keyboard shortcuts of this frame.
+///
+/// While the settings dialog is open, or a text field has the keyboard,
+/// shortcuts and paste belong to that field; dropped files are always taken.
+pub fn input_actions(ctx: &Context, dialog_open: bool) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let dropped: Vec<PathBuf> = ctx.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|file| file.path().to_path_buf())
+            .filter(|path| !path.as_os_str().is_empty())
+            .collect()
+    });
+    if !dropped.is_empty() {
+        actions.push(Action::AddPaths(dropped));
+    }
+    if dialog_open || ctx.text_edit_focused() {
+        return actions;
+    }
+    ctx.input_mut(|i| {
+        if i.consume_shortcut(&ADD_IMAGES) {
+            actions.push(Action::PickFiles);
+        }
+        if i.consume_shortcut(&OPEN_SETTINGS) {
+            actions.push(Action::OpenSettings);
+        }
+        // On a Mac the key marked "delete" is Backspace.
+        let backspace = cfg!(target_os = "macos") && i.consume_key(Modifiers::NONE, Key::Backspace);
+        if i.consume_key(Modifiers::NONE, Key::Delete) || backspace {
+            actions.push(Action::RemoveSelected);
+        }
+        for event in &i.events {
+            match event {
+                egui::Event::PasteImage(image) => actions.push(Action::AddPastedImage(image.clone())),
+                egui::Event::Paste(text) => {
+                    let paths = paths_from_pasted_text(text);
+                    actions.push(if paths.is_empty() {
+                        Action::PastedNothingUsable
+                    } else {
+                        Action::AddPaths(paths)
+                    });
+                }
+                _ => {}
+            }
+        }
+    });
+    actions
+}
+
+/// Whether files are being dragged over the window right now.
+pub fn files_hovering(ctx: &Context) -> usize {
+    ctx.input(|i| i.raw.hovered_files.len())
+}

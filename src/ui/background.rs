@@ -1,0 +1,172 @@
+//! Work the window hands to short-lived named threads so that `ui()` never
+//! blocks: the file picker, saving settings, converting a pasted screenshot.
+//! Each thread sends one [`UiMessage`] back and wakes the window.
+
+use crate::core::Config;
+use egui::{ColorImage, Context};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
+use std::task::{Poll, Wake, Waker};
+
+/// A result coming back from a background thread.
+#[derive(Debug)]
+pub enum UiMessage {
+    /// The file picker closed; `None` when nothing was chosen.
+    FilesPicked(Option<Vec<PathBuf>>),
+    SettingsSaved {
+        config: Box<Config>,
+        result: Result<(), String>,
+    },
+    PastedImageReady {
+        name: String,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+    },
+}
+
+const IMAGE_EXTENSIONS: [&str; 10] = ["jpg", "jpeg", "png", "gif", "webp", "JPG", "JPEG", "PNG", "GIF", "WEBP"];
+
+pub struct Background {
+    tx: mpsc::Sender<UiMessage>,
+    rx: mpsc::Receiver<UiMessage>,
+    ctx: Context,
+}
+
+impl Background {
+    pub fn new(ctx: Context) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self { tx, rx, ctx }
+    }
+
+    pub fn try_recv(&self) -> Option<UiMessage> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Opens the native file picker. The dialog is created here (some
+    /// platforms want that on the main thread) and awaited on its own thread.
+    pub fn pick_files(&self, frame: &eframe::Frame) -> Result<(), String> {
+        let dialog = rfd::AsyncFileDialog::new()
+            .set_title("Add images")
+            // Portal globs are case-sensitive: list both spellings.
+            .add_filter("Images", &IMAGE_EXTENSIONS)
+            .add_filter("All files", &["*"])
+            .set_parent(frame);
+        let picked = dialog.pick_files();
+        self.spawn("picbucket-file-dialog", move || {
+            let files = block_on(picked);
+            UiMessage::FilesPicked(files.map(|files| files.iter().map(|f| f.path().to_path_buf()).collect()))
+        })
+    }
+
+    /// Writes `config.toml` (atomically, owner-only) off the UI thread.
+    pub fn save_settings(&self, config: Box<Config>, path: PathBuf) -> Result<(), String> {
+        self.spawn("picbucket-save-settings", move || {
+            let result = config.save(&path).map_err(|e| e.to_string());
+            UiMessage::SettingsSaved { config, result }
+        })
+    }
+
+    /// Turns egui's (premultiplied) pasted pixels into the plain RGBA the
+    /// worker saves as PNG; a screenshot can have millions of pixels.
+    pub fn convert_pasted_image(&self, image: Arc<ColorImage>, name: String) -> Result<(), String> {
+        self.spawn("picbucket-paste", move || {
+            let [width, height] = image.size;
+            let rgba = image.pixels.iter().flat_map(|p| p.to_srgba_unmultiplied()).collect();
+            UiMessage::PastedImageReady {
+                name,
+                width: u32::try_from(width).unwrap_or(u32::MAX),
+                height: u32::try_from(height).unwrap_or(u32::MAX),
+                rgba,
+            }
+        })
+    }
+
+    fn spawn(&self, name: &str, job: impl FnOnce() -> UiMessage + Send + 'static) -> Result<(), String> {
+        let tx = self.tx.clone();
+        let ctx = self.ctx.clone();
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                // The window may have closed meanwhile; then nobody needs the answer.
+                if tx.send(job()).is_ok() {
+                    ctx.request_repaint();
+                }
+            })
+            .map(drop)
+            .map_err(|e| format!("cannot start a background thread: {e}"))
+    }
+}
+
+/// Wakes the thread that waits in [`block_on`].
+struct ThreadWaker(std::thread::Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Runs one future to completion on the current thread (rfd's futures need
+/// no particular executor).
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    loop {
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_on_waits_for_a_future_woken_from_another_thread() {
+        let (tx, rx) = std::sync::mpsc::channel::<Waker>();
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        let waker_thread = std::thread::Builder::new()
+            .name("test-waker".into())
+            .spawn(move || {
+                let waker = rx.recv().unwrap();
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                waker.wake();
+            })
+            .unwrap();
+        let mut sent = Some(tx);
+        let value = block_on(std::future::poll_fn(|cx| {
+            if done.load(std::sync::atomic::Ordering::SeqCst) {
+                return Poll::Ready(42);
+            }
+            if let Some(tx) = sent.take() {
+                tx.send(cx.waker().clone()).unwrap();
+            }
+            Poll::Pending
+        }));
+        assert_eq!(value, 42);
+        waker_thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_saved_config_comes_back_as_a_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let background = Background::new(Context::default());
+        background
+            .save_settings(Box::new(Config::default()), path.clone())
+            .unwrap();
+        let message = background.rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+        assert!(matches!(message, UiMessage::SettingsSaved { result: Ok(()), .. }));
+        assert!(path.exists());
+    }
+}

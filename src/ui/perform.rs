@@ -1,0 +1,277 @@
+//! What the app does with worker events, background results and user
+//! actions: the only place that sends commands to the worker.
+
+use crate::core::LinkFormat;
+use crate::ui::actions::Action;
+use crate::ui::app::PicbucketApp;
+use crate::ui::background::UiMessage;
+use crate::ui::settings_view::{SettingsOutcome, SettingsView};
+use crate::ui::state::Followup;
+use crate::ui::text::{clipboard_image_name, link_needs_refresh};
+use crate::ui::thumbs::MAX_TEXTURES;
+use crate::ui::toast::ToastKind;
+use crate::worker::{Command, Event, FolderMode, JobId};
+use egui::Context;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+/// Problems kept on display; the oldest make room for new ones.
+const MAX_NOTICES: usize = 5;
+
+/// How long a copy waits for renewed links before copying what it has.
+const RESIGN_WAIT_SECS: f64 = 5.0;
+
+/// A copy waiting for the worker to sign fresh links.
+#[derive(Debug)]
+pub struct PendingCopy {
+    ids: Vec<JobId>,
+    format: LinkFormat,
+    awaiting: BTreeSet<JobId>,
+    /// `InputState::time` after which it copies anyway.
+    deadline: f64,
+}
+
+impl PicbucketApp {
+    pub(super) fn on_event(&mut self, ctx: &Context, event: Event) {
+        match event {
+            Event::ConnectionTested(result) => {
+                if let Some(settings) = &mut self.settings {
+                    settings.connection_tested(result.map(|r| r.to_string()).map_err(|e| e.to_string()));
+                }
+            }
+            Event::Problem(problem) => {
+                if self.notices.len() >= MAX_NOTICES {
+                    self.notices.remove(0);
+                }
+                self.notices.push(problem);
+                // A link that could not be renewed is reported as a problem.
+                if let Some(pending) = &mut self.pending_copy {
+                    pending.awaiting.clear();
+                }
+            }
+            Event::FolderScanned { path, added, recursive } => {
+                let name = path
+                    .file_name()
+                    .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+                let text = match (added, recursive) {
+                    (0, _) => format!("No images found in {name}"),
+                    (n, true) => format!("Added {n} image(s) from {name} and its subfolders"),
+                    (n, false) => format!("Added {n} image(s) from {name}"),
+                };
+                self.toasts.show(ctx, text, ToastKind::Info);
+            }
+            event => {
+                if let Some(followup) = self.queue.apply(event) {
+                    self.on_followup(ctx, followup);
+                }
+            }
+        }
+    }
+
+    fn on_followup(&mut self, ctx: &Context, followup: Followup) {
+        match followup {
+            Followup::Thumbnail { id, thumbnail } => {
+                self.thumbs.insert(ctx, id, &thumbnail);
+                self.thumbs.evict(MAX_TEXTURES, &self.queue.finished_oldest_first());
+            }
+            Followup::Uploaded { id, only_file_in_batch } => {
+                if only_file_in_batch && self.config.ui.copy_link_after_upload {
+                    self.request_copy(ctx, vec![id], LinkFormat::Url);
+                }
+            }
+            Followup::LinkRefreshed(id) => {
+                if let Some(pending) = &mut self.pending_copy {
+                    pending.awaiting.remove(&id);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_message(&mut self, ctx: &Context, message: UiMessage) {
+        match message {
+            UiMessage::FilesPicked(paths) => {
+                self.picking_files = false;
+                if let Some(paths) = paths.filter(|paths| !paths.is_empty()) {
+                    self.add_paths(paths);
+                }
+            }
+            UiMessage::SettingsSaved { config, result } => match result {
+                Ok(()) => {
+                    let old = std::mem::replace(&mut self.config, (*config).clone());
+                    let same_local_store = old.storage.uses_local_store()
+                        && config.storage.uses_local_store()
+                        && old.local == config.local
+                        && old.storage.bucket == config.storage.bucket;
+                    if !same_local_store {
+                        self.queue.set_connecting();
+                    }
+                    self.queue.set_starts_automatically(config.ui.auto_upload);
+                    self.worker.send(Command::ApplySettings(config));
+                    self.settings = None;
+                    self.toasts.show(ctx, "Settings saved", ToastKind::Info);
+                }
+                Err(error) => match &mut self.settings {
+                    Some(settings) => settings.save_failed(error),
+                    None => self.notices.push(error),
+                },
+            },
+            UiMessage::PastedImageReady {
+                name,
+                width,
+                height,
+                rgba,
+            } => self.worker.send(Command::AddPixels {
+                name,
+                width,
+                height,
+                rgba,
+            }),
+        }
+    }
+
+    pub(super) fn perform(&mut self, ctx: &Context, frame: &eframe::Frame, action: Action) {
+        match action {
+            Action::PickFiles => {
+                if !self.picking_files {
+                    match self.background.pick_files(frame) {
+                        Ok(()) => self.picking_files = true,
+                        Err(error) => self.toasts.show(ctx, error, ToastKind::Error),
+                    }
+                }
+            }
+            Action::AddPaths(paths) => self.add_paths(paths),
+            Action::AddPastedImage(image) => {
+                let now = time::OffsetDateTime::now_utc().to_offset(self.utc_offset);
+                if let Err(error) = self.background.convert_pasted_image(image, clipboard_image_name(now)) {
+                    self.toasts.show(ctx, error, ToastKind::Error);
+                }
+            }
+            Action::PastedNothingUsable => self.toasts.show(
+                ctx,
+                "The clipboard holds text, not an image or file paths",
+                ToastKind::Info,
+            ),
+            Action::OpenSettings => {
+                if self.settings.is_none() {
+                    self.settings = Some(SettingsView::new(&self.config));
+                }
+            }
+            Action::Settings(outcome) => self.settings_outcome(outcome),
+            Action::StartAll => {
+                self.worker.send(Command::StartAll);
+                self.queue.mark_started_all();
+            }
+            Action::ClearFinished => self.remove_rows(self.queue.clearable_ids()),
+            Action::CopyAllLinks => self.request_copy(ctx, self.queue.done_ids(), LinkFormat::Url),
+            Action::Copy { id, format } => self.request_copy(ctx, vec![id], format),
+            Action::Cancel(id) => {
+                self.worker.send(Command::Cancel(id));
+                self.queue.mark_cancel_requested(id);
+            }
+            Action::Retry(id) => {
+                self.worker.send(Command::Retry(id));
+                self.queue.mark_retrying(id);
+            }
+            Action::Select { id, extend } => self.queue.select(id, extend),
+            Action::RemoveSelected => self.remove_rows(self.queue.selected_ids()),
+            Action::DismissNotice(index) => {
+                if index < self.notices.len() {
+                    self.notices.remove(index);
+                }
+            }
+        }
+    }
+
+    fn settings_outcome(&mut self, outcome: SettingsOutcome) {
+        let Some(settings) = &mut self.settings else { return };
+        match outcome {
+            SettingsOutcome::Cancel => self.settings = None,
+            SettingsOutcome::Test(config) => {
+                settings.test_started();
+                self.worker.send(Command::TestConnection(config));
+            }
+            SettingsOutcome::Save(config) => {
+                settings.save_started();
+                if let Err(error) = self.background.save_settings(config, self.config_path.clone()) {
+                    settings.save_failed(error);
+                }
+            }
+        }
+    }
+
+    fn add_paths(&mut self, paths: Vec<PathBuf>) {
+        let folders = if self.config.ui.recurse_folders {
+            FolderMode::Recursive
+        } else {
+            FolderMode::Flat
+        };
+        self.worker.send(Command::AddFiles { paths, folders });
+    }
+
+    fn remove_rows(&mut self, ids: Vec<JobId>) {
+        for &id in &ids {
+            self.worker.send(Command::Remove(id));
+        }
+        self.queue.remove(&ids);
+        self.thumbs.remove(&ids);
+    }
+
+    /// Copies the links of `ids`, first renewing those about to expire.
+    fn request_copy(&mut self, ctx: &Context, ids: Vec<JobId>, format: LinkFormat) {
+        let now = SystemTime::now();
+        let lifetime = self.config.upload.link_expiry.as_duration();
+        let awaiting: BTreeSet<JobId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let link = self.queue.row(id).and_then(|row| row.link());
+                link.is_some_and(|link| link_needs_refresh(link, now, lifetime))
+            })
+            .collect();
+        for &id in &awaiting {
+            self.worker.send(Command::Resign(id));
+        }
+        let deadline = ctx.input(|i| i.time) + RESIGN_WAIT_SECS;
+        if !awaiting.is_empty() {
+            ctx.request_repaint_after(Duration::from_secs_f64(RESIGN_WAIT_SECS));
+        }
+        self.pending_copy = Some(PendingCopy {
+            ids,
+            format,
+            awaiting,
+            deadline,
+        });
+        self.copy_when_due(ctx);
+    }
+
+    /// Copies the pending links once all were renewed, or the wait is over.
+    pub(super) fn copy_when_due(&mut self, ctx: &Context) {
+        let Some(pending) = &self.pending_copy else { return };
+        let waited_out = ctx.input(|i| i.time) >= pending.deadline;
+        if !pending.awaiting.is_empty() && !waited_out {
+            return;
+        }
+        let Some(pending) = self.pending_copy.take() else {
+            return;
+        };
+        let texts: Vec<String> = pending
+            .ids
+            .iter()
+            .filter_map(|&id| self.queue.row(id))
+            .filter_map(|row| row.link().map(|link| pending.format.render(&link.url, &row.name)))
+            .collect();
+        if texts.is_empty() {
+            self.toasts.show(ctx, "There is no link to copy", ToastKind::Info);
+            return;
+        }
+        let count = texts.len();
+        match self.clipboard.set_text(texts.join("\n")) {
+            Ok(()) if count == 1 => self.toasts.show(ctx, "Link copied", ToastKind::Info),
+            Ok(()) => self.toasts.show(ctx, format!("{count} links copied"), ToastKind::Info),
+            Err(error) => self
+                .toasts
+                .show(ctx, format!("Could not copy: {error}"), ToastKind::Error),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The settings dialog: edits a draft, checks each field as it is typed, tests
+//! the connection through the worker and asks the app to save.
+
+use crate::core::Config;
+use crate::ui::settings_form::{
+    FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_MAX_SIZE, KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
+};
+use egui::{Context, Id, Key, Modal, Modifiers, Response, RichText, ScrollArea, TextEdit, Ui};
+
+/// The label column of both grids, so their fields line up.
+const LABEL_WIDTH: f32 = 130.0;
+
+/// Widest a field (and the problem under it) gets, in points.
+const FIELD_WIDTH: f32 = 360.0;
+
+/// What the dialog asks the app to do.
+#[derive(Debug)]
+pub enum SettingsOutcome {
+    /// Close without saving.
+    Cancel,
+    Test(Box<Config>),
+    Save(Box<Config>),
+}
+
+/// The result of "Test connection".
+#[derive(Clone, Debug, PartialEq)]
+pub enum TestState {
+    Idle,
+    Running,
+    Passed(String),
+    Failed(String),
+}
+
+pub struct SettingsView {
+    draft: SettingsDraft,
+    show_secret: bool,
+    test: TestState,
+    saving: bool,
+    save_error: Option<String>,
+}
+
+impl SettingsView {
+    pub fn new(config: &Config) -> Self {
+        Self {
+            draft: SettingsDraft::from_config(config),
+            show_secret: false,
+            test: TestState::Idle,
+            saving: false,
+            save_error: None,
+        }
+    }
+
+    pub fn connection_tested(&mut self, result: Result<String, String>) {
+        if self.test == TestState::Running {
+            self.test = match result {
+                Ok(report) => TestState::Passed(report),
+                Err(error) => TestState::Failed(error),
+            };
+        }
+    }
+
+    pub fn test_started(&mut self) {
+        self.test = TestState::Running;
+    }
+
+    pub fn save_started(&mut self) {
+        self.saving = true;
+        self.save_error = None;
+    }
+
+    pub fn save_failed(&mut self, error: String) {
+        self.saving = false;
+        self.save_error = Some(error);
+    }
+
+    /// Shows the dialog; returns what the user chose this frame, if anything.
+    pub fn show(&mut self, ctx: &Context) -> Option<SettingsOutcome> {
+        let (config, errors) = self.draft.build();
+        let max_height = (ctx.content_rect().height() - 160.0).max(160.0);
+        let response = Modal::new(Id::unique("picbucket-settings")).show(ctx, |ui| {
+            ui.set_width(540.0_f32.min(ctx.content_rect().width() - 40.0));
+            ui.heading("Settings");
+            ui.add_space(4.0);
+            ScrollArea::vertical().max_height(max_height).show(ui, |ui| {
+                self.form_ui(ui, &errors);
+            });
+            ui.separator();
+            self.buttons_ui(ui, config, &errors)
+        });
+        let escape = response.is_top_modal
+            && !response.any_popup_open
+            && !self.saving
+            && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
+        if escape {
+            return Some(SettingsOutcome::Cancel);
+        }
+        response.inner
+    }
+
+    fn form_ui(&mut self, ui: &mut Ui, errors: &FieldErrors) {
+        let draft = &mut self.draft;
+        ui.strong("Storage");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut draft.use_local_store, true, "Built-in local store");
+            ui.radio_value(&mut draft.use_local_store, false, "S3-compatible server");
+        });
+        if draft.use_local_store {
+            ui.label(
+                RichText::new("Files stay on this computer and links work only here: good for trying picbucket out.")
+                    .weak(),
+            );
+        }
+        let server = !draft.use_local_store;
+        egui::Grid::new("settings-grid")
+            .num_columns(2)
+            .min_col_width(LABEL_WIDTH)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.add_enabled_ui(server, |ui| ui.label("Endpoint")).inner;
+                let endpoint = &mut draft.endpoint;
+                field_ui(ui, label.id, errors.get(KEY_ENDPOINT), |ui| {
+                    ui.add_enabled(
+                        server,
+                        TextEdit::singleline(endpoint).hint_text("https://s3.example.com"),
+                    )
+                });
+                let label = ui.add_enabled_ui(server, |ui| ui.label("Region")).inner;
+                let region = &mut draft.config.storage.region;
+                field_ui(ui, label.id, None, |ui| {
+                    ui.add_enabled(server, TextEdit::singleline(region))
+                });
+                let label = ui.label("Bucket");
+                let bucket = &mut draft.config.storage.bucket;
+                field_ui(ui, label.id, errors.get(KEY_BUCKET), |ui| {
+                    ui.text_edit_singleline(bucket)
+                });
+                let label = ui.add_enabled_ui(server, |ui| ui.label("Access key")).inner;
+                let access_key = &mut draft.config.storage.access_key;
+                field_ui(ui, label.id, None, |ui| {
+                    ui.add_enabled(
+                        server,
+                        TextEdit::singleline(access_key).hint_text("empty: the AWS credential chain"),
+                    )
+                });
+                let label = ui.add_enabled_ui(server, |ui| ui.label("Secret key")).inner;
+                let (secret, show_secret) = (&mut draft.secret_key, &mut self.show_secret);
+                field_ui(ui, label.id, errors.get(KEY_SECRET), |ui| {
+                    ui.horizontal(|ui| {
+                        let edit = ui.add_enabled(server, TextEdit::singleline(secret).password(!*show_secret));
+                        ui.add_enabled(server, egui::Checkbox::new(show_secret, "Show"));
+                        edit
+                    })
+                    .inner
+                });
+                ui.label("");
+                ui.add_enabled(
+                    server,
+                    egui::Checkbox::new(
+                        &mut draft.config.storage.path_style,
+                        "Path-style URLs (MinIO, Garage and most self-hosted servers)",
+                    ),
+                );
+                ui.end_row();
+            });
+        ui.add_space(8.0);
+        ui.strong("Uploads");
+        egui::Grid::new("settings-upload-grid")
+            .num_columns(2)
+            .min_col_width(LABEL_WIDTH)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label("Link expiry");
+                let expiry = &mut draft.link_expiry;
+                field_ui(ui, label.id, errors.get(KEY_EXPIRY), |ui| {
+                    ui.add(TextEdit::singleline(expiry).hint_text("1h, 1d, 7d (at most 7 days)"))
+                });
+                let label = ui.label("Max file size (MB)");
+                let max_size = &mut draft.max_size_mb;
+                field_ui(ui, label.id, errors.get(KEY_MAX_SIZE), |ui| {
+                    ui.text_edit_singleline(max_size)
+                });
+                let label = ui.label("Key template");
+                let template = &mut draft.config.upload.key_template;
+                field_ui(ui, label.id, errors.get(KEY_TEMPLATE), |ui| {
+                    ui.add(TextEdit::singleline(template).hint_text("{uuid}_{filename}"))
+                });
+            });
+        ui.add_space(8.0);
+        ui.strong("Window");
+        let window = &mut draft.config.ui;
+        ui.checkbox(&mut window.auto_upload, "Upload files as soon as they are checked");
+        ui.checkbox(
+            &mut window.copy_link_after_upload,
+            "Copy the link when a single upload finishes",
+        );
+        ui.checkbox(&mut window.recurse_folders, "Include subfolders of dropped folders");
+    }
+
+    fn buttons_ui(&mut self, ui: &mut Ui, config: Config, errors: &FieldErrors) -> Option<SettingsOutcome> {
+        let valid = errors.is_empty();
+        let mut outcome = None;
+        ui.horizontal(|ui| {
+            let testing = self.test == TestState::Running;
+            let test = ui.add_enabled(valid && !testing && !self.saving, egui::Button::new("Test connection"));
+            if test.clicked() {
+                outcome = Some(SettingsOutcome::Test(Box::new(config.clone())));
+            }
+            if testing {
+                ui.spinner();
+                ui.label("Testing…");
+            }
+        });
+        let error_color = ui.visuals().error_fg_color;
+        match &self.test {
+            TestState::Idle | TestState::Running => {}
+            TestState::Passed(report) => wrapped_ui(ui, format!("✔ {report}"), ok_color(ui)),
+            TestState::Failed(error) => wrapped_ui(ui, error.clone(), error_color),
+        }
+        if !valid {
+            wrapped_ui(ui, "Fix the fields marked in red to save.".into(), error_color);
+        }
+        if let Some(error) = &self.save_error {
+            wrapped_ui(ui, error.clone(), error_color);
+        }
+        ui.horizontal(|ui| {
+            let save = ui.add_enabled(valid && !self.saving, egui::Button::new("Save"));
+            if save.clicked() {
+                outcome = Some(SettingsOutcome::Save(Box::new(config)));
+            }
+            if ui.add_enabled(!self.saving, egui::Button::new("Cancel")).clicked() {
+                outcome = Some(SettingsOutcome::Cancel);
+            }
+            if self.saving {
+                ui.spinner();
+            }
+        });
+        outcome
+    }
+}
+
+/// One grid cell: the field (tied to the label left of it for screen readers
+/// and tests) with its problem, if any, in red below it.
+fn field_ui(ui: &mut Ui, label_id: Id, error: Option<&String>, add_field: impl FnOnce(&mut Ui) -> Response) {
+    ui.vertical(|ui| {
+        ui.set_max_width(FIELD_WIDTH);
+        add_field(ui).labelled_by(label_id);
+        if let Some(error) = error {
+            let color = ui.visuals().error_fg_color;
+            wrapped_ui(ui, error.clone(), color);
+        }
+    });
+    ui.end_row();
+}
+
+fn wrapped_ui(ui: &mut Ui, text: String, color: egui::Color32) {
+    ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+}
+
+fn ok_color(ui: &Ui) -> egui::Color32 {
+    if ui.visuals().dark_mode {
+        egui::Color32::from_rgb(110, 200, 120)
+    } else {
+        egui::Color32::from_rgb(20, 130, 40)
+    }
+}

@@ -1,0 +1,324 @@
+//! The queue as the window shows it: one row per file, folded from worker
+//! events. Pure (no egui, no I/O), so it is unit-tested without a window.
+
+use crate::core::thumbnail::Thumbnail;
+use crate::worker::{Event, JobId, StoreInfo};
+
+pub use crate::ui::row::{Row, RowStatus};
+
+/// Where uploads go, as far as the window knows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreStatus {
+    Connecting,
+    Ready(StoreInfo),
+    Failed(String),
+}
+
+/// What the app still has to do after an event was folded in (things that
+/// need the egui context, the clipboard or the worker).
+#[derive(Debug)]
+pub enum Followup {
+    /// Make a texture for this row.
+    Thumbnail {
+        id: JobId,
+        thumbnail: Thumbnail,
+    },
+    /// A file passed its checks.
+    /// A file is up; `only_file_in_batch` when it was added alone.
+    Uploaded {
+        id: JobId,
+        only_file_in_batch: bool,
+    },
+    LinkRefreshed(JobId),
+}
+
+/// How many rows are in each state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub total: usize,
+    pub done: usize,
+    pub rejected: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub ready: usize,
+}
+
+/// All rows, in the order they were added.
+#[derive(Debug)]
+pub struct QueueState {
+    rows: Vec<Row>,
+    store: StoreStatus,
+    /// Files added since the queue was last idle.
+    batch: Vec<JobId>,
+    finished_counter: u64,
+    /// Checked files start by themselves (no Upload button needed).
+    starts_automatically: bool,
+}
+
+impl QueueState {
+    pub fn new(starts_automatically: bool) -> Self {
+        Self {
+            rows: Vec::new(),
+            store: StoreStatus::Connecting,
+            batch: Vec::new(),
+            finished_counter: 0,
+            starts_automatically,
+        }
+    }
+
+    pub fn set_starts_automatically(&mut self, starts_automatically: bool) {
+        self.starts_automatically = starts_automatically;
+    }
+
+    pub fn starts_automatically(&self) -> bool {
+        self.starts_automatically
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn row(&self, id: JobId) -> Option<&Row> {
+        self.rows.iter().find(|row| row.id == id)
+    }
+
+    fn row_mut(&mut self, id: JobId) -> Option<&mut Row> {
+        self.rows.iter_mut().find(|row| row.id == id)
+    }
+
+    pub fn store(&self) -> &StoreStatus {
+        &self.store
+    }
+
+    /// New settings were sent; the worker answers with `StoreReady` or `StoreFailed`.
+    pub fn set_connecting(&mut self) {
+        self.store = StoreStatus::Connecting;
+    }
+
+    /// Folds one worker event in. Events about rows that were removed are ignored.
+    pub fn apply(&mut self, event: Event) -> Option<Followup> {
+        match event {
+            Event::StoreReady(info) => self.store = StoreStatus::Ready(info),
+            Event::StoreFailed(error) => self.store = StoreStatus::Failed(error.to_string()),
+            Event::Added { id, path, name } => {
+                if !self.rows.iter().any(|row| row.status.is_active()) {
+                    self.batch.clear();
+                }
+                self.batch.push(id);
+                self.rows.push(Row::new(id, path, name));
+            }
+            Event::Validated { id, image } => {
+                let next = if self.starts_automatically {
+                    RowStatus::Waiting
+                } else {
+                    RowStatus::Ready
+                };
+                let row = self.row_mut(id)?;
+                row.size_bytes = Some(image.size_bytes);
+                row.dimensions = Some((image.width, image.height));
+                row.kind = Some(image.kind);
+                if row.status == RowStatus::Validating {
+                    row.status = next;
+                }
+            }
+            Event::Rejected { id, reason } => self.finish(id, RowStatus::Rejected(capitalize(&reason.to_string()))),
+            Event::Thumbnail { id, thumbnail } => {
+                return self.row(id).is_some().then_some(Followup::Thumbnail { id, thumbnail });
+            }
+            Event::ThumbnailFailed { id, reason } => tracing::debug!(%id, reason, "no thumbnail"),
+            Event::UploadStarted { id, total_bytes } => {
+                let row = self.row_mut(id)?;
+                row.status = RowStatus::Uploading {
+                    sent_bytes: 0,
+                    total_bytes,
+                };
+            }
+            Event::Progress {
+                id,
+                sent_bytes,
+                total_bytes,
+            } => {
+                let row = self.row_mut(id)?;
+                if matches!(row.status, RowStatus::Uploading { .. } | RowStatus::Waiting) {
+                    row.status = RowStatus::Uploading {
+                        sent_bytes,
+                        total_bytes,
+                    };
+                }
+            }
+            Event::Uploaded { id, key, link } => {
+                self.row(id)?;
+                self.finish(id, RowStatus::Done { key, link });
+                let only_file_in_batch = self.batch == [id];
+                return Some(Followup::Uploaded { id, only_file_in_batch });
+            }
+            Event::Failed { id, error } => self.finish(id, RowStatus::Failed(error.to_string())),
+            Event::Cancelled { id } => self.finish(id, RowStatus::Cancelled),
+            Event::LinkRefreshed { id, link } => {
+                let row = self.row_mut(id)?;
+                if let RowStatus::Done { link: old, .. } = &mut row.status {
+                    *old = link;
+                    return Some(Followup::LinkRefreshed(id));
+                }
+            }
+            // The app shows these itself; they change no row.
+            Event::FolderScanned { .. } | Event::ConnectionTested(_) | Event::Problem(_) => {}
+        }
+        None
+    }
+
+    fn finish(&mut self, id: JobId, status: RowStatus) {
+        self.finished_counter += 1;
+        let seq = self.finished_counter;
+        if let Some(row) = self.row_mut(id) {
+            row.status = status;
+            row.cancel_requested = false;
+            row.finished_seq = seq;
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts {
+            total: self.rows.len(),
+            ..Counts::default()
+        };
+        for row in &self.rows {
+            match row.status {
+                RowStatus::Done { .. } => counts.done += 1,
+                RowStatus::Rejected(_) => counts.rejected += 1,
+                RowStatus::Failed(_) => counts.failed += 1,
+                RowStatus::Cancelled => counts.cancelled += 1,
+                RowStatus::Ready => counts.ready += 1,
+                _ => {}
+            }
+        }
+        counts
+    }
+
+    /// "3 of 5 uploaded, 1 rejected"; empty for an empty queue.
+    pub fn summary(&self) -> String {
+        let counts = self.counts();
+        if counts.total == 0 {
+            return String::new();
+        }
+        let mut text = format!("{} of {} uploaded", counts.done, counts.total);
+        for (n, what) in [
+            (counts.rejected, "rejected"),
+            (counts.failed, "failed"),
+            (counts.cancelled, "cancelled"),
+        ] {
+            if n > 0 {
+                text.push_str(&format!(", {n} {what}"));
+            }
+        }
+        text
+    }
+
+    /// 0..=1 over all rows: finished rows count whole, uploads by their bytes.
+    pub fn overall_fraction(&self) -> f32 {
+        if self.rows.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .rows
+            .iter()
+            .map(|row| match row.status {
+                RowStatus::Uploading {
+                    sent_bytes,
+                    total_bytes,
+                } if total_bytes > 0 => sent_bytes as f64 / total_bytes as f64,
+                RowStatus::Uploading { .. } | RowStatus::Validating | RowStatus::Waiting | RowStatus::Ready => 0.0,
+                _ => 1.0,
+            })
+            .sum();
+        (sum / self.rows.len() as f64) as f32
+    }
+
+    /// Selects `id`; with `extend` toggles it and keeps the others.
+    pub fn select(&mut self, id: JobId, extend: bool) {
+        for row in &mut self.rows {
+            if row.id == id {
+                row.selected = !(extend && row.selected);
+            } else if !extend {
+                row.selected = false;
+            }
+        }
+    }
+
+    pub fn selected_ids(&self) -> Vec<JobId> {
+        self.rows.iter().filter(|row| row.selected).map(|row| row.id).collect()
+    }
+
+    pub fn clearable_ids(&self) -> Vec<JobId> {
+        self.rows
+            .iter()
+            .filter(|row| row.status.is_clearable())
+            .map(|row| row.id)
+            .collect()
+    }
+
+    /// Rows with a link, in queue order.
+    pub fn done_ids(&self) -> Vec<JobId> {
+        self.rows
+            .iter()
+            .filter(|row| row.link().is_some())
+            .map(|row| row.id)
+            .collect()
+    }
+
+    /// Finished rows, the longest finished first.
+    pub fn finished_oldest_first(&self) -> Vec<JobId> {
+        let mut finished: Vec<&Row> = self.rows.iter().filter(|row| row.finished_seq > 0).collect();
+        finished.sort_by_key(|row| row.finished_seq);
+        finished.into_iter().map(|row| row.id).collect()
+    }
+
+    pub fn remove(&mut self, ids: &[JobId]) {
+        self.rows.retain(|row| !ids.contains(&row.id));
+        self.batch.retain(|id| !ids.contains(id));
+    }
+
+    pub fn mark_cancel_requested(&mut self, id: JobId) {
+        if let Some(row) = self.row_mut(id)
+            && row.status.can_cancel()
+        {
+            row.cancel_requested = true;
+        }
+    }
+
+    /// The worker checks a retried file again from the start.
+    pub fn mark_retrying(&mut self, id: JobId) {
+        if let Some(row) = self.row_mut(id)
+            && row.status.can_retry()
+        {
+            row.status = RowStatus::Validating;
+            row.cancel_requested = false;
+            row.finished_seq = 0;
+        }
+    }
+
+    /// After "Upload": every ready row now waits for a slot. Returns whether any did.
+    pub fn mark_started_all(&mut self) -> bool {
+        let mut any = false;
+        for row in &mut self.rows {
+            if row.status == RowStatus::Ready {
+                row.status = RowStatus::Waiting;
+                any = true;
+            }
+        }
+        any
+    }
+}
+
+/// Rejection reasons are written to follow "because"; a row shows them alone.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

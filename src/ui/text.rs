@@ -1,0 +1,178 @@
+//! Words the window shows for times, sizes and pasted things. Pure functions.
+
+use crate::core::validate::human_bytes;
+use crate::ui::state::Row;
+use crate::worker::SignedLink;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+use time::{OffsetDateTime, UtcOffset};
+
+const HOUR_SECS: u64 = 60 * 60;
+const DAY_SECS: u64 = 24 * HOUR_SECS;
+
+/// A link is renewed before it is copied when less than this is left of it
+/// (or less than half its lifetime, for short-lived links).
+const REFRESH_MARGIN: Duration = Duration::from_secs(HOUR_SECS);
+
+/// "expires in 6 days 23 h", "expires in 5 h 12 min", "expired".
+pub fn expiry_text(expires_at: SystemTime, now: SystemTime) -> String {
+    let Ok(left) = expires_at.duration_since(now) else {
+        return "expired — copying signs a new link".into();
+    };
+    let secs = left.as_secs();
+    let (days, hours, minutes) = (secs / DAY_SECS, secs % DAY_SECS / HOUR_SECS, secs % HOUR_SECS / 60);
+    let span = if days > 0 {
+        format!("{days} {} {hours} h", if days == 1 { "day" } else { "days" })
+    } else if hours > 0 {
+        format!("{hours} h {minutes} min")
+    } else if minutes > 0 {
+        format!("{minutes} min")
+    } else {
+        "less than a minute".into()
+    };
+    format!("expires in {span}")
+}
+
+/// "2026-05-01 14:03" in `offset` (the local time zone when it is known).
+pub fn date_time_text(at: SystemTime, offset: UtcOffset) -> String {
+    let at = OffsetDateTime::from(at).to_offset(offset);
+    let zone = if offset.is_utc() { " UTC" } else { "" };
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}{zone}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// Whether to sign a fresh link before copying this one.
+pub fn link_needs_refresh(link: &SignedLink, now: SystemTime, lifetime: Duration) -> bool {
+    let margin = REFRESH_MARGIN.min(lifetime / 2);
+    link.expires_at.duration_since(now).map_or(true, |left| left < margin)
+}
+
+/// "812 KB · 1920×1080 px · JPEG", with whatever is known yet.
+pub fn details_text(row: &Row) -> String {
+    let mut parts = Vec::new();
+    if let Some(size) = row.size_bytes {
+        parts.push(human_bytes(size));
+    }
+    if let Some((width, height)) = row.dimensions {
+        parts.push(format!("{width}×{height} px"));
+    }
+    if let Some(kind) = row.kind {
+        parts.push(kind.to_string());
+    }
+    parts.join(" · ")
+}
+
+/// The name a pasted screenshot is saved and uploaded under.
+pub fn clipboard_image_name(at: OffsetDateTime) -> String {
+    format!(
+        "clipboard-{}-{:02}-{:02}-{:02}{:02}{:02}.png",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// File paths in pasted text: one per line, absolute paths or `file://` URIs.
+/// Nothing is checked on disk here; the worker validates every path.
+pub fn paths_from_pasted_text(text: &str) -> Vec<PathBuf> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            if let Some(rest) = line.strip_prefix("file://") {
+                // file:///abs/path or file://localhost/abs/path
+                let path = rest.strip_prefix("localhost").unwrap_or(rest);
+                path.starts_with('/').then(|| PathBuf::from(percent_decode(path)))
+            } else {
+                let path = PathBuf::from(line);
+                path.is_absolute().then_some(path)
+            }
+        })
+        .collect()
+}
+
+/// Decodes `%XX` escapes; invalid escapes are kept as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_reads_in_days_hours_and_minutes() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let at = |secs| now + Duration::from_secs(secs);
+        assert_eq!(expiry_text(at(7 * DAY_SECS - 30), now), "expires in 6 days 23 h");
+        assert_eq!(expiry_text(at(DAY_SECS + 3 * HOUR_SECS), now), "expires in 1 day 3 h");
+        assert_eq!(expiry_text(at(5 * HOUR_SECS + 12 * 60), now), "expires in 5 h 12 min");
+        assert_eq!(expiry_text(at(90), now), "expires in 1 min");
+        assert!(expiry_text(now - Duration::from_secs(5), now).starts_with("expired"));
+    }
+
+    #[test]
+    fn links_are_renewed_only_near_their_end() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let link = |secs| SignedLink {
+            url: "http://x".into(),
+            expires_at: now + Duration::from_secs(secs),
+        };
+        let week = Duration::from_secs(7 * DAY_SECS);
+        assert!(!link_needs_refresh(&link(DAY_SECS), now, week));
+        assert!(link_needs_refresh(&link(30 * 60), now, week));
+        // A 30-minute link is not renewed right after it was signed.
+        assert!(!link_needs_refresh(&link(29 * 60), now, Duration::from_secs(30 * 60)));
+        assert!(link_needs_refresh(&link(10 * 60), now, Duration::from_secs(30 * 60)));
+    }
+
+    #[test]
+    fn pasted_paths_and_file_uris_become_paths_and_other_text_is_ignored() {
+        let text = "file:///home/me/My%20Photos/cat.png\n/tmp/dog.jpg\r\nhello world\n\nfile://localhost/a%2Bb.gif";
+        assert_eq!(
+            paths_from_pasted_text(text),
+            vec![
+                PathBuf::from("/home/me/My Photos/cat.png"),
+                PathBuf::from("/tmp/dog.jpg"),
+                PathBuf::from("/a+b.gif"),
+            ]
+        );
+        assert!(paths_from_pasted_text("https://example.com/x.png").is_empty());
+    }
+
+    #[test]
+    fn pasted_screenshots_are_named_by_their_time() {
+        let at = time::macros::datetime!(2026-03-04 05:06:07 UTC);
+        assert_eq!(clipboard_image_name(at), "clipboard-2026-03-04-050607.png");
+    }
+
+    #[test]
+    fn dates_show_the_zone_when_it_is_utc() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(86_400 + 3_660);
+        assert_eq!(date_time_text(at, UtcOffset::UTC), "1970-01-02 01:01 UTC");
+    }
+}
