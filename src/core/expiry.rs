@@ -63,9 +63,16 @@ impl Default for LinkExpiry {
     }
 }
 
+/// The largest whole unit: `7d`, `36h`, `90m`, `45s` (as people write it in config.toml).
 impl fmt::Display for LinkExpiry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", humantime::format_duration(self.as_duration()))
+        let secs = self.secs;
+        match secs {
+            s if s % 86_400 == 0 => write!(f, "{}d", s / 86_400),
+            s if s % 3_600 == 0 => write!(f, "{}h", s / 3_600),
+            s if s % 60 == 0 => write!(f, "{}m", s / 60),
+            s => write!(f, "{s}s"),
+        }
     }
 }
 
@@ -123,8 +130,10 @@ mod tests {
 
     #[test]
     fn display_round_trips_through_parse() {
-        for text in ["1h", "1d", "7d", "90m", "45s"] {
+        assert_eq!(LinkExpiry::parse("1d 12h").unwrap().to_string(), "36h");
+        for text in ["1h", "1d", "7d", "90m", "45s", "3601s"] {
             let expiry = LinkExpiry::parse(text).unwrap();
+            assert_eq!(expiry.to_string(), text);
             let back = LinkExpiry::parse(&String::from(expiry)).unwrap();
             assert_eq!(expiry, back, "{text}");
         }

@@ -100,6 +100,25 @@ fn native_options() -> eframe::NativeOptions {
     eframe::NativeOptions {
         viewport,
         persist_window: true,
+        event_loop_builder: prefer_x11(),
         ..Default::default()
     }
+}
+
+/// winit delivers dropped files on X11 but not on native Wayland, so run
+/// through X11 (XWayland under a Wayland desktop) whenever a display is there.
+#[cfg(target_os = "linux")]
+fn prefer_x11() -> Option<eframe::EventLoopBuilderHook> {
+    if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        return None;
+    }
+    Some(Box::new(|builder| {
+        use winit::platform::x11::EventLoopBuilderExtX11;
+        builder.with_x11();
+    }))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn prefer_x11() -> Option<eframe::EventLoopBuilderHook> {
+    None
 }
