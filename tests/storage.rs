@@ -197,3 +197,16 @@ fn delete_removes_the_object() {
     server.runtime.block_on(store.delete("a.webp")).unwrap();
     assert_eq!(server.object_count(), 0);
 }
+
+#[test]
+fn https_to_a_plain_http_server_is_reported_as_a_tls_failure() {
+    let server = TestServer::start();
+    let mut config = server.config();
+    config.storage.endpoint = server.store.endpoint().replace("http://", "https://");
+    let err = server
+        .runtime
+        .block_on(server.client(&config).test_connection())
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Tls { .. }), "{err:?}");
+    assert!(err.to_string().contains("http:// or https://"), "{err}");
+}
