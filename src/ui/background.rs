@@ -4,10 +4,8 @@
 
 use crate::core::Config;
 use egui::{ColorImage, Context};
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
-use std::task::{Poll, Wake, Waker};
 
 /// A result coming back from a background thread.
 #[derive(Debug)]
@@ -55,7 +53,7 @@ impl Background {
             .set_parent(frame);
         let picked = dialog.pick_files();
         self.spawn("picbucket-file-dialog", move || {
-            let files = block_on(picked);
+            let files = pollster::block_on(picked);
             UiMessage::FilesPicked(files.map(|files| files.iter().map(|f| f.path().to_path_buf()).collect()))
         })
     }
@@ -99,63 +97,9 @@ impl Background {
     }
 }
 
-/// Wakes the thread that waits in [`block_on`].
-struct ThreadWaker(std::thread::Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Runs one future to completion on the current thread (rfd's futures need
-/// no particular executor).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = std::task::Context::from_waker(&waker);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => return output,
-            Poll::Pending => std::thread::park(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn block_on_waits_for_a_future_woken_from_another_thread() {
-        let (tx, rx) = std::sync::mpsc::channel::<Waker>();
-        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = done.clone();
-        let waker_thread = std::thread::Builder::new()
-            .name("test-waker".into())
-            .spawn(move || {
-                let waker = rx.recv().unwrap();
-                flag.store(true, std::sync::atomic::Ordering::SeqCst);
-                waker.wake();
-            })
-            .unwrap();
-        let mut sent = Some(tx);
-        let value = block_on(std::future::poll_fn(|cx| {
-            if done.load(std::sync::atomic::Ordering::SeqCst) {
-                return Poll::Ready(42);
-            }
-            if let Some(tx) = sent.take() {
-                tx.send(cx.waker().clone()).unwrap();
-            }
-            Poll::Pending
-        }));
-        assert_eq!(value, 42);
-        waker_thread.join().unwrap();
-    }
 
     #[test]
     fn a_saved_config_comes_back_as_a_message() {
