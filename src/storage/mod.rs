@@ -5,6 +5,7 @@
 //! and what to do; the SDK's own error text goes to the log.
 
 mod client;
+mod connect;
 mod error;
 mod local;
 mod presign;
@@ -13,6 +14,7 @@ mod progress;
 mod upload;
 
 pub use client::S3Store;
+pub use connect::connect;
 pub use error::StorageError;
 pub use local::{LocalStore, LocalStoreOptions};
 pub use probe::ConnectionReport;

@@ -2,7 +2,7 @@
 //! commands into job tasks and folds their outcomes back in.
 
 use crate::core::Config;
-use crate::storage::{LocalStore, LocalStoreOptions, S3Store, StorageError};
+use crate::storage::{LocalStore, S3Store, StorageError, connect};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
 use crate::worker::event::{Event, StoreInfo};
 use crate::worker::job::{self, JobContext, JobOutcome, ReadyImage};
@@ -328,22 +328,5 @@ impl Worker {
             JobOutcome::Done { key, store } => JobState::Done { key, store },
             JobOutcome::Stopped => JobState::Stopped,
         };
-    }
-}
-
-/// Builds the store the settings describe, starting (or attaching to) the
-/// built-in local store when no endpoint is set.
-async fn connect(config: &Config) -> Result<(S3Store, Option<LocalStore>), StorageError> {
-    if let Some(invalid) = config.field_errors().into_iter().next() {
-        return Err(StorageError::Config {
-            detail: invalid.to_string(),
-        });
-    }
-    if config.storage.uses_local_store() {
-        let local = LocalStore::attach_or_start(&LocalStoreOptions::from_config(config)?).await?;
-        let store = S3Store::new(&local.storage_config()).await?;
-        Ok((store, Some(local)))
-    } else {
-        Ok((S3Store::new(&config.storage).await?, None))
     }
 }
