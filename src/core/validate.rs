@@ -6,9 +6,12 @@
 
 use crate::core::config::UploadConfig;
 use crate::core::image_kind::{ImageKind, describe_kinds};
-use image::ImageReader;
+use image::{ImageFormat, ImageReader};
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+
+/// The most of a JPEG read to find its dimensions.
+pub const JPEG_HEADER_LIMIT_BYTES: u64 = 1024 * 1024;
 use std::path::{Path, PathBuf};
 
 /// Limits a file must meet.
@@ -119,10 +122,7 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
             allowed: describe_kinds(&rules.allowed),
         });
     }
-    let (width, height) = reader.into_dimensions().map_err(|e| Rejection::BadHeader {
-        kind,
-        detail: e.to_string(),
-    })?;
+    let (width, height) = header_dimensions(reader, kind)?;
     let pixels = u64::from(width) * u64::from(height);
     if width > rules.max_side_px || height > rules.max_side_px || pixels > rules.max_pixels {
         return Err(Rejection::TooManyPixels {
@@ -140,6 +140,35 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
         width,
         height,
     })
+}
+
+/// Reads the image header for its dimensions. The PNG, GIF and WebP decoders
+/// read only as far as they need; the JPEG decoder would read the whole file,
+/// so it gets at most [`JPEG_HEADER_LIMIT_BYTES`] (a header lies well within it:
+/// APPn segments before it are at most 64 KiB each).
+fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> Result<(u32, u32), Rejection> {
+    let bad_header = |e: image::ImageError| Rejection::BadHeader {
+        kind,
+        detail: e.to_string(),
+    };
+    if kind != ImageKind::Jpeg {
+        return reader.into_dimensions().map_err(bad_header);
+    }
+    let mut prefix = Vec::new();
+    reader
+        .into_inner()
+        .take(JPEG_HEADER_LIMIT_BYTES)
+        .read_to_end(&mut prefix)
+        .map_err(|e| io_rejection(&e))?;
+    ImageReader::with_format(Cursor::new(prefix), ImageFormat::Jpeg)
+        .into_dimensions()
+        .map_err(|e| match e {
+            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Rejection::BadHeader {
+                kind,
+                detail: format!("no frame header in the first {}", human_bytes(JPEG_HEADER_LIMIT_BYTES)),
+            },
+            other => bad_header(other),
+        })
 }
 
 /// Cheap end-of-file checks where the format makes them reliable: a WebP's RIFF

@@ -161,3 +161,35 @@ fn human_bytes_reads_naturally() {
     assert_eq!(human_bytes(2048), "2 KB");
     assert_eq!(human_bytes(5 * 1024 * 1024), "5.0 MB");
 }
+
+/// A valid JPEG whose frame header sits after `padding` bytes of APP15 segments.
+fn jpeg_with_leading_segments(padding: usize) -> Vec<u8> {
+    let jpeg = image_bytes(ImageFormat::Jpeg, 16, 16, 3);
+    let mut out = jpeg[..2].to_vec(); // SOI
+    let mut left = padding;
+    while left > 0 {
+        let len = left.min(65_533);
+        out.extend_from_slice(&[0xFF, 0xEF]);
+        out.extend_from_slice(&((len + 2) as u16).to_be_bytes());
+        out.extend(std::iter::repeat_n(0u8, len));
+        left -= len;
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn a_jpeg_is_measured_from_its_first_megabyte_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let near = dir.path().join("near.jpg");
+    std::fs::write(&near, jpeg_with_leading_segments(512 * 1024)).unwrap();
+    let image = validate(&near, &rules()).unwrap();
+    assert_eq!((image.width, image.height), (16, 16));
+
+    // Same image, header beyond the limit: refused, which shows nothing past
+    // the first megabyte was read.
+    let far = dir.path().join("far.jpg");
+    std::fs::write(&far, jpeg_with_leading_segments(1100 * 1024)).unwrap();
+    let err = validate(&far, &rules()).unwrap_err();
+    assert!(matches!(err, Rejection::BadHeader { .. }), "{err:?}");
+}
