@@ -2,7 +2,7 @@
 
 use crate::core::Config;
 use crate::core::validate::human_bytes;
-use crate::worker::{Command, Event, FolderMode, JobId, WorkerHandle, WorkerOptions};
+use crate::worker::{Command, CommandSender, Event, FolderMode, JobId, WorkerHandle, WorkerOptions};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -44,6 +44,7 @@ pub fn run(config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
         threads: 2,
     };
     let mut worker = WorkerHandle::spawn(config, options, Arc::new(|| {}))?;
+    cancel_on_ctrl_c(worker.sender());
     worker.send(Command::AddFiles {
         paths: args.files.clone(),
         folders: FolderMode::Reject,
@@ -115,6 +116,32 @@ pub fn run(config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(i32::from(any_failed))
+}
+
+/// The first Ctrl+C cancels what is still uploading (multipart uploads are
+/// aborted on the server, finished links are still printed); a second one
+/// exits at once.
+fn cancel_on_ctrl_c(sender: CommandSender) {
+    let spawned = std::thread::Builder::new()
+        .name("picbucket-ctrl-c".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            runtime.block_on(async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    return;
+                }
+                eprintln!("\npicbucket: cancelling; press Ctrl+C again to quit at once");
+                sender.send(Command::CancelAll);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            });
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "Ctrl+C will not cancel uploads cleanly");
+    }
 }
 
 fn set_outcome(files: &mut [FileState], index_of: &HashMap<JobId, usize>, id: JobId, outcome: Outcome) {

@@ -45,6 +45,8 @@ pub enum Command {
     /// Start every validated file that waits (when uploads are not automatic).
     StartAll,
     Cancel(JobId),
+    /// Cancel every file not finished yet (Ctrl+C in the CLI).
+    CancelAll,
     /// Run a failed or cancelled file again, from validation.
     Retry(JobId),
     /// Forget a file (cancelling it if it runs).
@@ -65,6 +67,7 @@ impl Command {
             Self::AddPixels { .. } => "AddPixels",
             Self::StartAll => "StartAll",
             Self::Cancel(_) => "Cancel",
+            Self::CancelAll => "CancelAll",
             Self::Retry(_) => "Retry",
             Self::Remove(_) => "Remove",
             Self::Resign(_) => "Resign",

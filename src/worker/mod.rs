@@ -94,6 +94,11 @@ impl WorkerHandle {
         }
     }
 
+    /// A second way to send commands, for another thread (e.g. a Ctrl+C handler).
+    pub fn sender(&self) -> CommandSender {
+        CommandSender(self.commands.clone())
+    }
+
     /// The next event if one is waiting (never blocks: for the UI thread).
     pub fn try_recv(&mut self) -> Option<Event> {
         self.events.try_recv().ok()
@@ -103,6 +108,19 @@ impl WorkerHandle {
     /// Not for use inside an async runtime (the CLI calls it from `main`).
     pub fn blocking_recv(&mut self) -> Option<Event> {
         self.events.blocking_recv()
+    }
+}
+
+/// Sends commands to a worker from any thread.
+#[derive(Clone)]
+pub struct CommandSender(mpsc::UnboundedSender<Envelope>);
+
+impl CommandSender {
+    /// Sends a command; if the worker has stopped, the command is dropped.
+    #[track_caller]
+    pub fn send(&self, command: Command) {
+        let sent_from = Location::caller();
+        self.0.send(Envelope { command, sent_from }).ok();
     }
 }
 

@@ -124,6 +124,12 @@ impl Worker {
             } => self.add_pixels(name, width, height, rgba).await,
             Command::StartAll => self.start_all(),
             Command::Cancel(id) => self.cancel(id),
+            Command::CancelAll => {
+                let ids: Vec<JobId> = self.jobs.keys().copied().collect();
+                for id in ids {
+                    self.cancel(id);
+                }
+            }
             Command::Retry(id) => self.retry(id),
             Command::Remove(id) => {
                 if let Some(job) = self.jobs.remove(&id) {
