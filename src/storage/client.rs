@@ -144,17 +144,6 @@ impl S3Store {
         }
     }
 
-    /// Creates the bucket (used by the built-in store and tests).
-    pub async fn create_bucket(&self) -> Result<(), StorageError> {
-        self.client
-            .create_bucket()
-            .bucket(&self.bucket)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|err| classify(err, self.error_context()))
-    }
-
     /// Deletes one object; deleting a missing key succeeds, as in S3.
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         self.client

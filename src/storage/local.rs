@@ -68,7 +68,6 @@ pub struct LocalStore {
     state: LocalState,
     bucket: String,
     root: PathBuf,
-    serving: bool,
     shutdown: CancellationToken,
 }
 
@@ -98,7 +97,6 @@ impl LocalStore {
                     state,
                     bucket: options.bucket.clone(),
                     root: options.root.clone(),
-                    serving: false,
                     shutdown: CancellationToken::new(),
                 };
                 if running.answers().await {
@@ -150,7 +148,6 @@ impl LocalStore {
             state,
             bucket: options.bucket.clone(),
             root: options.root.clone(),
-            serving: true,
             shutdown,
         })
     }
@@ -170,10 +167,6 @@ impl LocalStore {
         format!("http://{}", self.addr)
     }
 
-    pub fn port(&self) -> u16 {
-        self.addr.port()
-    }
-
     pub fn bucket(&self) -> &str {
         &self.bucket
     }
@@ -188,11 +181,6 @@ impl LocalStore {
 
     pub fn root(&self) -> &Path {
         &self.root
-    }
-
-    /// False when another picbucket process serves it.
-    pub fn is_served_here(&self) -> bool {
-        self.serving
     }
 
     /// Settings that point an [`S3Store`] at this store.
