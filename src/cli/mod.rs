@@ -21,6 +21,10 @@ pub struct Args {
     #[arg(long, global = true, env = paths::CONFIG_ENV, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Destination (profile) from the config file to use instead of its default_profile.
+    #[arg(long, global = true, env = "PICBUCKET_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// More log output on stderr (-v info, -vv debug). RUST_LOG also works.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -51,13 +55,18 @@ pub fn config_path(args: &Args) -> anyhow::Result<PathBuf> {
     }
 }
 
-pub fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
-    Ok(Config::load(path)?)
+/// Loads the config file, with `profile` (when given) as the active destination.
+pub fn load_config(path: &std::path::Path, profile: Option<&str>) -> anyhow::Result<Config> {
+    let config = Config::load(path)?;
+    Ok(match profile {
+        Some(name) => config.with_profile(name)?,
+        None => config,
+    })
 }
 
 /// Runs a subcommand; returns the process exit code.
 pub fn run(args: &Args, command: &CliCommand) -> anyhow::Result<i32> {
-    let config = load_config(&config_path(args)?)?;
+    let config = load_config(&config_path(args)?, args.profile.as_deref())?;
     match command {
         CliCommand::Upload(upload_args) => upload::run(config, upload_args),
         CliCommand::TestConnection => test_connection::run(&config),

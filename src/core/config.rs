@@ -4,19 +4,48 @@ use crate::core::expiry::LinkExpiry;
 use crate::core::image_kind::{ImageKind, describe_kinds};
 use crate::core::naming::KeyTemplate;
 use crate::core::private_file::write_private_atomically;
+use crate::core::profiles::ConfigFile;
 use crate::core::secret::Secret;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The name of the one destination of a config file with a plain `[storage]` table.
+pub const DEFAULT_PROFILE: &str = "default";
 
 /// Everything in `config.toml`. Unknown keys are errors, so a typo is reported
 /// instead of silently ignored.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+///
+/// Destinations are named profiles; `storage` holds the active one's settings
+/// (named `profile`) and `other_profiles` the rest, so code that uploads needs
+/// only `config.storage`. On disk (see `profiles.rs`) a file with one `[storage]`
+/// table is one profile called `default`; several are `[profiles.NAME]` tables
+/// with `default_profile = "NAME"`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ConfigFile", into = "ConfigFile")]
 pub struct Config {
+    /// Settings of the active destination.
     pub storage: StorageConfig,
+    /// Name of the active destination.
+    pub profile: String,
+    /// The other destinations, by name.
+    pub other_profiles: BTreeMap<String, StorageConfig>,
     pub upload: UploadConfig,
     pub local: LocalStoreConfig,
     pub ui: UiConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            storage: StorageConfig::default(),
+            profile: DEFAULT_PROFILE.into(),
+            other_profiles: BTreeMap::new(),
+            upload: UploadConfig::default(),
+            local: LocalStoreConfig::default(),
+            ui: UiConfig::default(),
+        }
+    }
 }
 
 /// Where uploads go.
@@ -138,6 +167,14 @@ pub struct InvalidValue {
     pub problem: String,
 }
 
+/// `--profile` or `default_profile` names a destination that is not in the file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("there is no destination called `{name}`; the config file has: {known}")]
+pub struct UnknownProfile {
+    pub name: String,
+    pub known: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("Cannot read the config file {path}: {source}")]
@@ -182,6 +219,50 @@ impl Config {
     pub fn to_toml(&self) -> String {
         // Serialising plain structs of strings, numbers and lists cannot fail.
         toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Every destination's name, sorted.
+    pub fn profile_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.other_profiles.keys().map(String::as_str).collect();
+        names.push(&self.profile);
+        names.sort_unstable();
+        names
+    }
+
+    /// The settings of the destination called `name`.
+    pub fn profile_settings(&self, name: &str) -> Option<&StorageConfig> {
+        if name == self.profile {
+            Some(&self.storage)
+        } else {
+            self.other_profiles.get(name)
+        }
+    }
+
+    /// Makes `name` the active destination; false (and no change) if there is none by that name.
+    pub fn switch_profile(&mut self, name: &str) -> bool {
+        if name == self.profile {
+            return true;
+        }
+        let Some(settings) = self.other_profiles.remove(name) else {
+            return false;
+        };
+        let previous = std::mem::replace(&mut self.storage, settings);
+        let previous_name = std::mem::replace(&mut self.profile, name.to_owned());
+        self.other_profiles.insert(previous_name, previous);
+        true
+    }
+
+    /// A copy with `name` as the active destination (the CLI's `--profile`).
+    pub fn with_profile(&self, name: &str) -> Result<Self, UnknownProfile> {
+        let mut config = self.clone();
+        if config.switch_profile(name) {
+            Ok(config)
+        } else {
+            Err(UnknownProfile {
+                name: name.to_owned(),
+                known: self.profile_names().join(", "),
+            })
+        }
     }
 
     /// Checks every value; the first problem found is returned.
@@ -251,9 +332,24 @@ impl Config {
     }
 
     /// Writes the file atomically (temp file + rename) with owner-only permissions,
-    /// since it may hold a secret key.
+    /// since it may hold a secret key. The user's comments and key order in an
+    /// existing file are kept: only values that changed are rewritten.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
-        write_private_atomically(path, self.to_toml().as_bytes()).map_err(|source| ConfigError::Write {
+        let previous = match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        let fresh = self.to_toml();
+        let text = previous
+            .and_then(|old| crate::core::toml_merge::merge_keeping_comments(&old, &fresh))
+            .unwrap_or(fresh);
+        write_private_atomically(path, text.as_bytes()).map_err(|source| ConfigError::Write {
             path: path.to_owned(),
             source,
         })

@@ -10,8 +10,10 @@ pub mod links;
 pub mod naming;
 pub mod paths;
 pub mod private_file;
+pub mod profiles;
 pub mod secret;
 pub mod thumbnail;
+pub mod toml_merge;
 pub mod validate;
 
 pub use config::{Config, ConfigError, LocalStoreConfig, StorageConfig, UiConfig, UploadConfig};

@@ -152,6 +152,22 @@ impl LocalStore {
         })
     }
 
+    /// Makes `bucket` exist on this store (a folder under `objects/`), so a
+    /// bucket changed in Settings needs no restart: the server, its port and
+    /// every link already shared stay as they are.
+    pub fn create_bucket(&self, bucket: &str) -> Result<(), StorageError> {
+        let objects = self.root.join("objects");
+        let name = bucket.trim();
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(StorageError::Config {
+                detail: format!("`{name}` is not a bucket name"),
+            });
+        }
+        std::fs::create_dir_all(objects.join(name)).map_err(|e| StorageError::LocalStore {
+            detail: format!("cannot create {}: {e}", objects.join(name).display()),
+        })
+    }
+
     /// True when a signed request to the bucket succeeds within a second.
     async fn answers(&self) -> bool {
         let Ok(store) = S3Store::new(&self.storage_config()).await else {
@@ -161,6 +177,10 @@ impl LocalStore {
             tokio::time::timeout(Duration::from_secs(2), store.head_bucket()).await,
             Ok(Ok(()))
         )
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
     }
 
     pub fn endpoint(&self) -> String {
@@ -185,10 +205,15 @@ impl LocalStore {
 
     /// Settings that point an [`S3Store`] at this store.
     pub fn storage_config(&self) -> StorageConfig {
+        self.storage_config_for(&self.bucket)
+    }
+
+    /// Settings that point an [`S3Store`] at `bucket` on this store.
+    pub fn storage_config_for(&self, bucket: &str) -> StorageConfig {
         StorageConfig {
             endpoint: self.endpoint(),
             region: "us-east-1".into(),
-            bucket: self.bucket.clone(),
+            bucket: bucket.to_owned(),
             access_key: self.state.access_key.clone(),
             secret_key: self.state.secret_key.clone(),
             path_style: true,

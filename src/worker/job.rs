@@ -126,7 +126,7 @@ async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: ValidationR
 
 pub async fn upload(ctx: JobContext, id: JobId, ready: ReadyImage, cancel: CancellationToken) {
     let store = match &ctx.store {
-        StoreSlot::Ready(store) => store.clone(),
+        StoreSlot::Ready(destination) => destination.store.clone(),
         StoreSlot::Failed(error) => {
             ctx.report(id, JobOutcome::Stopped);
             ctx.sink.send(Event::Failed {

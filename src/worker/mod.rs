@@ -6,6 +6,7 @@
 //! window uses no CPU.
 
 mod command;
+mod destinations;
 mod event;
 mod folders;
 mod job;

@@ -2,8 +2,9 @@
 //! commands into job tasks and folds their outcomes back in.
 
 use crate::core::Config;
-use crate::storage::{LocalStore, S3Store, StorageError, connect};
+use crate::storage::{S3Store, StorageError, connect};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
+use crate::worker::destinations::{Destination, Destinations};
 use crate::worker::event::{Event, StoreInfo};
 use crate::worker::job::{self, JobContext, JobOutcome, ReadyImage};
 use crate::worker::{Wake, WorkerOptions, folders};
@@ -36,7 +37,7 @@ impl EventSink {
 /// The store in use, or why there is none.
 #[derive(Clone)]
 pub enum StoreSlot {
-    Ready(Arc<S3Store>),
+    Ready(Destination),
     Failed(StorageError),
 }
 
@@ -60,8 +61,7 @@ struct Worker {
     options: WorkerOptions,
     sink: EventSink,
     store: StoreSlot,
-    /// Kept alive while it serves; replaced when settings change.
-    local: Option<LocalStore>,
+    destinations: Destinations,
     jobs: HashMap<JobId, Job>,
     next_id: u64,
     upload_slots: Arc<Semaphore>,
@@ -85,7 +85,7 @@ pub async fn run(
         store: StoreSlot::Failed(StorageError::Config {
             detail: "not configured yet".into(),
         }),
-        local: None,
+        destinations: Destinations::default(),
         jobs: HashMap::new(),
         next_id: 1,
         outcomes: outcome_tx,
@@ -150,24 +150,16 @@ impl Worker {
         if self.config.upload.concurrency != config.upload.concurrency {
             self.upload_slots = Arc::new(Semaphore::new(config.upload.concurrency.max(1)));
         }
-        let same_local = self.local.is_some()
-            && config.storage.uses_local_store()
-            && config.local == self.config.local
-            && config.storage.bucket == self.config.storage.bucket;
         self.config = config;
-        if same_local {
-            return;
-        }
-        self.local = None;
-        match connect(&self.config).await {
-            Ok((store, local)) => {
+        // Jobs already queued keep the destination they were queued with.
+        match self.destinations.resolve(&self.config).await {
+            Ok(destination) => {
                 self.sink.send(Event::StoreReady(StoreInfo {
-                    endpoint: store.endpoint().to_owned(),
-                    bucket: store.bucket().to_owned(),
-                    is_local: local.is_some(),
+                    endpoint: destination.store.endpoint().to_owned(),
+                    bucket: destination.store.bucket().to_owned(),
+                    is_local: destination.is_local(),
                 }));
-                self.store = StoreSlot::Ready(Arc::new(store));
-                self.local = local;
+                self.store = StoreSlot::Ready(destination);
             }
             Err(error) => {
                 tracing::warn!(%error, "storage settings not usable");
@@ -308,11 +300,12 @@ impl Worker {
 
     fn test_connection(&self, config: Config) {
         let sink = self.sink.clone();
-        let current_local = self
-            .local
-            .as_ref()
-            .filter(|_| config.storage.uses_local_store())
-            .map(LocalStore::storage_config);
+        let current_local = match &self.store {
+            StoreSlot::Ready(Destination { local: Some(local), .. }) if config.storage.uses_local_store() => {
+                Some(local.storage_config_for(config.storage.bucket.trim()))
+            }
+            _ => None,
+        };
         tokio::spawn(async move {
             let result = async {
                 let store = match current_local {

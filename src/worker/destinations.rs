@@ -1,0 +1,78 @@
+//! The stores uploads go to: one S3 client per destination's settings, and
+//! the built-in local store, started once and kept for the worker's life.
+//!
+//! Changing Settings therefore never restarts the local store (its port, and
+//! with it every link already shared, stays the same) and never drops a store
+//! under uploads that still use it: each job holds the `Arc`s it was queued with.
+
+use crate::core::{Config, StorageConfig};
+use crate::storage::{LocalStore, LocalStoreOptions, S3Store, StorageError};
+use std::sync::Arc;
+
+/// A store ready for uploads, and the local server behind it (if any), which
+/// must stay up while the store is used.
+#[derive(Clone, Debug)]
+pub struct Destination {
+    pub store: Arc<S3Store>,
+    pub local: Option<Arc<LocalStore>>,
+}
+
+impl Destination {
+    pub fn is_local(&self) -> bool {
+        self.local.is_some()
+    }
+}
+
+#[derive(Default)]
+pub struct Destinations {
+    local: Option<(LocalStoreOptions, Arc<LocalStore>)>,
+    clients: Vec<(StorageConfig, Destination)>,
+}
+
+impl Destinations {
+    /// The store for `config`'s active destination, reusing what was built
+    /// before for the same settings.
+    pub async fn resolve(&mut self, config: &Config) -> Result<Destination, StorageError> {
+        if let Some(invalid) = config.field_errors().into_iter().next() {
+            return Err(StorageError::Config {
+                detail: invalid.to_string(),
+            });
+        }
+        if let Some((_, found)) = self.clients.iter().find(|(settings, _)| *settings == config.storage) {
+            return Ok(found.clone());
+        }
+        let destination = if config.storage.uses_local_store() {
+            let local = self.local_store(config).await?;
+            let bucket = config.storage.bucket.trim();
+            local.create_bucket(bucket)?;
+            Destination {
+                store: Arc::new(S3Store::new(&local.storage_config_for(bucket)).await?),
+                local: Some(local),
+            }
+        } else {
+            Destination {
+                store: Arc::new(S3Store::new(&config.storage).await?),
+                local: None,
+            }
+        };
+        self.clients.push((config.storage.clone(), destination.clone()));
+        Ok(destination)
+    }
+
+    /// The running local store, started on first use; started again only when
+    /// its own settings (port, data folder) change.
+    async fn local_store(&mut self, config: &Config) -> Result<Arc<LocalStore>, StorageError> {
+        let mut wanted = LocalStoreOptions::from_config(config)?;
+        if let Some((options, running)) = &self.local {
+            wanted.bucket.clone_from(&options.bucket);
+            if options.root == wanted.root && (wanted.port == 0 || wanted.port == running.port()) {
+                return Ok(running.clone());
+            }
+            // Clients built for the old server must not be handed out again.
+            self.clients.retain(|(_, destination)| !destination.is_local());
+        }
+        let started = Arc::new(LocalStore::attach_or_start(&wanted).await?);
+        self.local = Some((wanted, started.clone()));
+        Ok(started)
+    }
+}
