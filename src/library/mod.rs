@@ -1,0 +1,219 @@
+//! The library: one SQLite database in the data directory that remembers jobs
+//! and history across restarts.
+//!
+//! The window and any number of CLI processes open it at once. WAL lets readers
+//! run beside one writer; every write is an IMMEDIATE transaction so a writer
+//! waits (up to [`BUSY_TIMEOUT`]) for the lock up front instead of failing
+//! half-way. Jobs are written before the first byte is sent, with their final
+//! object key; a live job is held by its process through a lease (see
+//! [`jobs`]). Links are never stored: they are signed from keys when needed.
+//!
+//! Times are unix milliseconds passed in by the caller ([`now_ms`]), so tests
+//! control the clock.
+
+mod history;
+mod jobs;
+mod record;
+mod schema;
+
+pub use record::{HistoryQuery, NewJob, PartRecord, RecordId, SentInfo, UploadRecord, UploadState};
+pub use schema::SCHEMA_VERSION;
+
+use crate::core::paths;
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use schema::MigrateError;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The database's file name in the data directory.
+pub const LIBRARY_FILE: &str = "library.sqlite3";
+/// How long a process holds a live job without renewing (ms). A job whose
+/// lease ran out belongs to a process that crashed, was killed or quit.
+pub const LEASE_MS: i64 = 30_000;
+/// How often an owner should call [`Library::renew_leases`]: well inside [`LEASE_MS`].
+pub const RENEW_EVERY: Duration = Duration::from_secs(10);
+/// How long a write waits for another process's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A failure, as one sentence that names the database file.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("no data directory found for the library; set {} to a folder", paths::DATA_DIR_ENV)]
+    NoDataDir,
+    #[error("cannot create the folder {} for the library: {source}", dir.display())]
+    CreateDir { dir: PathBuf, source: std::io::Error },
+    #[error("cannot open the library {}: {source}; check that its folder is writable", path.display())]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error(
+        "the library {} is not a picbucket database or is damaged; move it aside and picbucket will start a new one",
+        path.display()
+    )]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "the library {} was written by a newer picbucket (schema version {found}, this one knows up to {known}); \
+         update picbucket or move the file aside",
+        path.display()
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("cannot use the library {}: {source}; check that the disk is not full and try again", path.display())]
+    Sql { path: PathBuf, source: rusqlite::Error },
+    #[error("record {id} is not in the library {}; another picbucket process may have removed it", path.display())]
+    NoSuchRecord { path: PathBuf, id: RecordId },
+    #[error("record {id} in the library {} is {state}, so it cannot become {wanted}", path.display())]
+    WrongState {
+        path: PathBuf,
+        id: RecordId,
+        state: UploadState,
+        wanted: UploadState,
+    },
+}
+
+/// An error inside a query, before the file name is attached.
+#[derive(Debug)]
+pub(crate) enum Fail {
+    Sql(rusqlite::Error),
+    NoSuchRecord(RecordId),
+    WrongState {
+        id: RecordId,
+        state: UploadState,
+        wanted: UploadState,
+    },
+}
+
+impl From<rusqlite::Error> for Fail {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Sql(error)
+    }
+}
+
+/// An open library database. Not `Sync`: give each thread its own handle.
+#[derive(Debug)]
+pub struct Library {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Library {
+    /// Opens (creating the file and its folders if needed) and upgrades the
+    /// database at `path`.
+    pub fn open(path: &Path) -> Result<Self, LibraryError> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| LibraryError::CreateDir {
+                dir: dir.to_owned(),
+                source,
+            })?;
+        }
+        let opened = Connection::open(path).and_then(|mut conn| {
+            configure(&conn)?;
+            Ok(schema::migrate_to(&mut conn, SCHEMA_VERSION).map(|_| conn))
+        });
+        let path = path.to_owned();
+        match opened {
+            Ok(Ok(conn)) => Ok(Self { conn, path }),
+            Ok(Err(MigrateError::TooNew { found })) => Err(LibraryError::TooNew {
+                path,
+                found,
+                known: SCHEMA_VERSION,
+            }),
+            Ok(Err(MigrateError::Sql(source))) | Err(source) => Err(open_error(path, source)),
+        }
+    }
+
+    /// Opens `library.sqlite3` in the data directory (`PICBUCKET_DATA_DIR` or
+    /// the user's data folder).
+    pub fn open_in_data_dir() -> Result<Self, LibraryError> {
+        Self::open(&default_path().ok_or(LibraryError::NoDataDir)?)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction and commits it if it succeeds.
+    fn write<T>(&mut self, body: impl FnOnce(&Transaction<'_>) -> Result<T, Fail>) -> Result<T, LibraryError> {
+        let result = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Fail::from)
+            .and_then(|tx| {
+                let value = body(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            });
+        result.map_err(|fail| self.error(fail))
+    }
+
+    /// Runs read-only `body` on the connection.
+    fn read<T>(&self, body: impl FnOnce(&Connection) -> Result<T, Fail>) -> Result<T, LibraryError> {
+        body(&self.conn).map_err(|fail| self.error(fail))
+    }
+
+    fn error(&self, fail: Fail) -> LibraryError {
+        let path = self.path.clone();
+        match fail {
+            Fail::Sql(source) => LibraryError::Sql { path, source },
+            Fail::NoSuchRecord(id) => LibraryError::NoSuchRecord { path, id },
+            Fail::WrongState { id, state, wanted } => LibraryError::WrongState {
+                path,
+                id,
+                state,
+                wanted,
+            },
+        }
+    }
+}
+
+/// `library.sqlite3` in the data directory, if there is one.
+pub fn default_path() -> Option<PathBuf> {
+    paths::default_data_dir().map(|dir| dir.join(LIBRARY_FILE))
+}
+
+/// The current time as unix milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|since| i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A fresh id for this process, to own its jobs.
+pub fn new_owner_id() -> String {
+    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple())
+}
+
+/// WAL (readers beside a writer; survives a kill), NORMAL sync (safe with
+/// WAL, fast), a busy timeout for writers from other processes, and foreign
+/// keys (parts are deleted with their upload).
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "the library could not switch to WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+fn open_error(path: PathBuf, source: rusqlite::Error) -> LibraryError {
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => LibraryError::NotADatabase { path },
+        _ => LibraryError::Open { path, source },
+    }
+}
+
+#[cfg(test)]
+mod testing;
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod schema_tests;
+
+#[cfg(test)]
+#[path = "jobs_tests.rs"]
+mod jobs_tests;
+
+#[cfg(test)]
+#[path = "history_tests.rs"]
+mod history_tests;
