@@ -133,6 +133,9 @@ fn history_filters_by_search_profile_and_limit() {
     assert_eq!(first_ids(&["--profile", "default"]), [4, 1]);
     assert_eq!(first_ids(&["--limit", "2"]), [4, 3]);
 
+    let out = picbucket(dir.path(), &["history", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+
     let out = picbucket(dir.path(), &["history", "--search", "nothing-like-this"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());

@@ -17,7 +17,7 @@ pub struct HistoryArgs {
     pub json: bool,
 
     /// Show at most N uploads.
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: u32,
 
     /// Only files whose name contains TEXT (case-insensitive).
