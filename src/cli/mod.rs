@@ -1,6 +1,7 @@
-//! The command line: `picbucket upload FILE…`, `test-connection`, `serve-local`.
+//! The command line: `picbucket upload FILE…`, `history`, `test-connection`, `serve-local`.
 //! Drives the same worker and core as the window.
 
+mod history;
 mod serve_local;
 mod test_connection;
 mod upload;
@@ -45,6 +46,8 @@ pub enum CliCommand {
     TestConnection,
     /// Run the built-in S3-compatible store in the foreground and print its endpoint and keys.
     ServeLocal(serve_local::ServeLocalArgs),
+    /// List what was uploaded, newest first, from the library in the data directory.
+    History(history::HistoryArgs),
 }
 
 /// The config file in effect: `--config`, `PICBUCKET_CONFIG`, or the default.
@@ -66,11 +69,16 @@ pub fn load_config(path: &std::path::Path, profile: Option<&str>) -> anyhow::Res
 
 /// Runs a subcommand; returns the process exit code.
 pub fn run(args: &Args, command: &CliCommand) -> anyhow::Result<i32> {
+    // History reads only the library: a broken config must not hide it.
+    if let CliCommand::History(history_args) = command {
+        return history::run(history_args);
+    }
     let config = load_config(&config_path(args)?, args.profile.as_deref())?;
     match command {
         CliCommand::Upload(upload_args) => upload::run(config, upload_args),
         CliCommand::TestConnection => test_connection::run(&config),
         CliCommand::ServeLocal(serve_args) => serve_local::run(&config, serve_args),
+        CliCommand::History(history_args) => history::run(history_args),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::jobs::select_one;
 use super::record::COLUMNS;
+use super::thumbnails::delete_thumbnail;
 use super::{Fail, HistoryQuery, Library, LibraryError, RecordId, UploadRecord, UploadState};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
@@ -78,14 +79,19 @@ impl Library {
         })
     }
 
-    /// Forgets a record locally (the object, if any, stays on the storage).
-    /// Returns the removed record, or `None` if there was none.
+    /// Forgets a record locally, with its cached thumbnail (the object, if
+    /// any, stays on the storage). Returns the removed record, or `None` if
+    /// there was none.
     pub fn remove(&mut self, id: RecordId) -> Result<Option<UploadRecord>, LibraryError> {
-        self.write(|tx| {
+        let removed = self.write(|tx| {
             let record = select_one(tx, id)?;
             tx.execute("DELETE FROM uploads WHERE id = ?1", [id])?;
             Ok(record)
-        })
+        })?;
+        if let Some(name) = removed.as_ref().and_then(|record| record.thumbnail.as_deref()) {
+            delete_thumbnail(&self.thumbnail_dir(), name);
+        }
+        Ok(removed)
     }
 
     /// Records the file name of the record's cached thumbnail.

@@ -15,9 +15,11 @@ mod history;
 mod jobs;
 mod record;
 mod schema;
+pub mod thumbnails;
 
 pub use record::{HistoryQuery, NewJob, PartRecord, RecordId, SentInfo, UploadRecord, UploadState};
 pub use schema::SCHEMA_VERSION;
+pub use thumbnails::{ThumbnailError, load_thumbnail, save_thumbnail};
 
 use crate::core::paths;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
