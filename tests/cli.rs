@@ -15,6 +15,8 @@ fn picbucket(config: &Path, args: &[&str]) -> Output {
         .arg(config)
         .args(args)
         .env_remove("PICBUCKET_CONFIG")
+        // The library and the built-in store live beside the config, not in the user's home.
+        .env("PICBUCKET_DATA_DIR", config.parent().expect("config in a folder"))
         .output()
         .expect("run picbucket")
 }

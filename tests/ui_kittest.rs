@@ -276,6 +276,7 @@ fn a_failure_shows_its_reason_and_retry_and_delete_send_their_commands() {
         endpoint: "http://127.0.0.1:9".into(),
         bucket: "photos".into(),
         is_local: true,
+        profile: "default".into(),
     }));
     let id = added(&fake, 7, "shot.png");
     fake.send(Event::Failed {

@@ -2,7 +2,7 @@
 
 use crate::core::Config;
 use crate::core::validate::human_bytes;
-use crate::worker::{Command, CommandSender, Event, FolderMode, JobId, WorkerHandle, WorkerOptions};
+use crate::worker::{Command, CommandSender, Event, FolderMode, JobId, LibraryLocation, WorkerHandle, WorkerOptions};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -42,6 +42,8 @@ pub fn run(config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
         auto_upload: true,
         thumbnails: false,
         threads: 2,
+        library: LibraryLocation::DataDir,
+        offer_unfinished: false,
     };
     let mut worker = WorkerHandle::spawn(config, options, Arc::new(|| {}))?;
     cancel_on_ctrl_c(worker.sender());

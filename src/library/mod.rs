@@ -57,6 +57,8 @@ pub enum LibraryError {
         path.display()
     )]
     TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("the library could not be reached: its task stopped unexpectedly; see the log")]
+    Interrupted,
     #[error("cannot use the library {}: {source}; check that the disk is not full and try again", path.display())]
     Sql { path: PathBuf, source: rusqlite::Error },
     #[error("record {id} is not in the library {}; another picbucket process may have removed it", path.display())]

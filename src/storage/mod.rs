@@ -4,6 +4,7 @@
 //! Every failure leaves as a [`StorageError`] whose message says what happened
 //! and what to do; the SDK's own error text goes to the log.
 
+mod cleanup;
 mod client;
 mod connect;
 mod error;

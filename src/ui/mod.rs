@@ -30,7 +30,7 @@ pub use clipboard::{ClipboardSink, MemoryClipboard, SystemClipboard};
 
 use crate::core::Config;
 use crate::core::paths::APP_ID;
-use crate::worker::{WorkerHandle, WorkerOptions};
+use crate::worker::{LibraryLocation, WorkerHandle, WorkerOptions};
 use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +43,8 @@ pub fn worker_options(config: &Config) -> WorkerOptions {
         auto_upload: config.ui.auto_upload,
         thumbnails: true,
         threads: 2,
+        library: LibraryLocation::DataDir,
+        offer_unfinished: true,
     }
 }
 

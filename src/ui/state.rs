@@ -162,7 +162,17 @@ impl QueueState {
                 }
             }
             // The app shows these itself; they change no row.
-            Event::FolderScanned { .. } | Event::ConnectionTested(_) | Event::Problem(_) => {}
+            // Handled by the app and its views, not the queue.
+            Event::FolderScanned { .. }
+            | Event::ConnectionTested(_)
+            | Event::Problem(_)
+            | Event::UnfinishedFound(_)
+            | Event::ResumeClaimed { .. }
+            | Event::HistoryChanged
+            | Event::HistoryPage { .. }
+            | Event::RecordLink { .. }
+            | Event::RecordDeleted { .. }
+            | Event::RecordThumbnail { .. } => {}
         }
         None
     }

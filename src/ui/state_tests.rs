@@ -191,6 +191,7 @@ fn the_store_status_follows_the_worker() {
         endpoint: "http://127.0.0.1:1".into(),
         bucket: "photos".into(),
         is_local: true,
+        profile: "default".into(),
     };
     queue.apply(Event::StoreReady(info.clone()));
     assert_eq!(*queue.store(), StoreStatus::Ready(info));

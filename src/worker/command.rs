@@ -1,6 +1,7 @@
 //! What the UI and CLI ask the worker to do (imperative).
 
-use crate::core::Config;
+use crate::core::{Config, LinkExpiry};
+use crate::library::{HistoryQuery, RecordId};
 use std::fmt;
 use std::panic::Location;
 use std::path::PathBuf;
@@ -57,6 +58,27 @@ pub enum Command {
     ApplySettings(Box<Config>),
     /// Check settings without applying them.
     TestConnection(Box<Config>),
+    /// Finish unfinished jobs of earlier runs (all of them when empty).
+    ResumeUnfinished(Vec<RecordId>),
+    /// Give up unfinished jobs of earlier runs.
+    DiscardUnfinished(Vec<RecordId>),
+    /// A page of history; answered with `Event::HistoryPage` carrying `ticket`.
+    QueryHistory {
+        query: HistoryQuery,
+        ticket: u64,
+    },
+    /// A link for a history record, signed now or taken from the cache
+    /// (with the link expiry of Settings when `expiry` is `None`).
+    SignRecordLink {
+        record: RecordId,
+        expiry: Option<LinkExpiry>,
+    },
+    /// Delete a record's object from its bucket, then mark the record deleted.
+    DeleteRemote(RecordId),
+    /// Forget a record (the object stays in its bucket).
+    RemoveRecord(RecordId),
+    /// The cached thumbnail of a record.
+    LoadRecordThumbnail(RecordId),
     Shutdown,
 }
 
@@ -73,6 +95,13 @@ impl Command {
             Self::Resign(_) => "Resign",
             Self::ApplySettings(_) => "ApplySettings",
             Self::TestConnection(_) => "TestConnection",
+            Self::ResumeUnfinished(_) => "ResumeUnfinished",
+            Self::DiscardUnfinished(_) => "DiscardUnfinished",
+            Self::QueryHistory { .. } => "QueryHistory",
+            Self::SignRecordLink { .. } => "SignRecordLink",
+            Self::DeleteRemote(_) => "DeleteRemote",
+            Self::RemoveRecord(_) => "RemoveRecord",
+            Self::LoadRecordThumbnail(_) => "LoadRecordThumbnail",
             Self::Shutdown => "Shutdown",
         }
     }

@@ -23,6 +23,13 @@ impl Destination {
     }
 }
 
+/// The store in use, or why there is none.
+#[derive(Clone)]
+pub enum StoreSlot {
+    Ready(Destination),
+    Failed(StorageError),
+}
+
 #[derive(Default)]
 pub struct Destinations {
     local: Option<(LocalStoreOptions, Arc<LocalStore>)>,

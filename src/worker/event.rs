@@ -2,6 +2,7 @@
 
 use crate::core::thumbnail::Thumbnail;
 use crate::core::{Rejection, ValidatedImage};
+use crate::library::{RecordId, UploadRecord};
 use crate::storage::{ConnectionReport, StorageError};
 use crate::worker::command::JobId;
 use std::path::PathBuf;
@@ -14,6 +15,16 @@ pub struct StoreInfo {
     pub bucket: String,
     /// The built-in store on 127.0.0.1: links work on this computer only.
     pub is_local: bool,
+    /// The destination's name in the config file.
+    pub profile: String,
+}
+
+/// A job an earlier run did not finish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnfinishedJob {
+    pub record: RecordId,
+    pub file_name: String,
+    pub profile: String,
 }
 
 /// A pre-signed URL and when it stops working.
@@ -85,4 +96,31 @@ pub enum Event {
     ConnectionTested(Result<ConnectionReport, StorageError>),
     /// A command could not be carried out (e.g. a pasted image could not be saved).
     Problem(String),
+    /// Earlier runs left these jobs unfinished (sent at start).
+    UnfinishedFound(Vec<UnfinishedJob>),
+    /// This many unfinished jobs were taken for resuming (0: none were left).
+    ResumeClaimed {
+        count: usize,
+    },
+    /// The history changed (an upload finished, a record was deleted or removed).
+    HistoryChanged,
+    HistoryPage {
+        ticket: u64,
+        total: u64,
+        records: Vec<UploadRecord>,
+    },
+    /// A link for a history record, or why there is none.
+    RecordLink {
+        record: RecordId,
+        link: Result<SignedLink, String>,
+    },
+    /// The object of a record was deleted from its bucket.
+    RecordDeleted {
+        record: RecordId,
+        name: String,
+    },
+    RecordThumbnail {
+        record: RecordId,
+        thumbnail: Thumbnail,
+    },
 }

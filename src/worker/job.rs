@@ -1,40 +1,51 @@
-//! One file's way through the worker: validate → (thumbnail) → wait for a
-//! slot → name → upload → confirm → sign. Each step reports an event.
+//! One file's way through the worker: validate (and hash) → record the job →
+//! wait for a slot → upload → confirm → record the result → sign. Each step
+//! reports an event; the library learns of the job before its first byte is sent.
 
 use crate::core::naming::{KeyInputs, KeyTemplate, sanitize_filename};
 use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
 use crate::core::validate::validate;
 use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
+use crate::library::{NewJob, RecordId, SentInfo, UploadRecord};
 use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest};
 use crate::worker::command::JobId;
+use crate::worker::destinations::StoreSlot;
 use crate::worker::event::{Event, SignedLink};
-use crate::worker::runtime::{EventSink, StoreSlot};
+use crate::worker::internal::{Internal, InternalSender, JobUpdate};
+use crate::worker::records::Records;
+use crate::worker::sink::EventSink;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 /// Progress events per upload are sent at most this often.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
-/// What a job task needs; cloned per task.
+/// What a job task needs; cloned per task. Holds the settings and the store
+/// the job was queued with, so later Settings changes never move it.
 #[derive(Clone)]
 pub struct JobContext {
     pub config: Arc<Config>,
     pub store: StoreSlot,
     pub sink: EventSink,
+    pub records: Option<Records>,
     pub upload_slots: Arc<Semaphore>,
+    pub validation_slots: Arc<Semaphore>,
     pub thumbnail_slots: Arc<Semaphore>,
     pub thumbnails: bool,
-    pub outcomes: mpsc::UnboundedSender<(JobId, JobOutcome)>,
+    /// Fired when the worker quits: a job stopped by it stays unfinished in
+    /// the library (for `resume`) instead of being marked cancelled.
+    pub quitting: CancellationToken,
+    pub updates: InternalSender,
 }
 
 impl JobContext {
-    fn report(&self, id: JobId, outcome: JobOutcome) {
+    fn report(&self, id: JobId, update: JobUpdate) {
         // The loop is gone only when the worker shuts down.
-        self.outcomes.send((id, outcome)).ok();
+        self.updates.send(Internal::Job(id, update)).ok();
     }
 }
 
@@ -43,14 +54,10 @@ impl JobContext {
 pub struct ReadyImage {
     pub image: ValidatedImage,
     pub name: String,
-}
-
-/// Where a job ended up, for the worker's job table.
-pub enum JobOutcome {
-    Ready(ReadyImage),
-    Uploading,
-    Done { key: String, store: Arc<S3Store> },
-    Stopped,
+    /// SHA-256 (hex) of the bytes that will be sent.
+    pub sha256_hex: String,
+    /// Modification time of the file when it was checked (unix ms).
+    pub mtime_ms: Option<i64>,
 }
 
 pub async fn validate_then_maybe_upload(
@@ -62,49 +69,82 @@ pub async fn validate_then_maybe_upload(
     cancel: CancellationToken,
 ) {
     let rules = ValidationRules::from(&ctx.config.upload);
-    let checked = {
-        let path = path.clone();
-        let rules = rules.clone();
-        tokio::task::spawn_blocking(move || validate(&path, &rules)).await
-    };
-    let image = match checked {
-        Ok(Ok(image)) => image,
-        Ok(Err(reason)) => {
-            ctx.report(id, JobOutcome::Stopped);
-            ctx.sink.send(Event::Rejected { id, reason });
-            return;
-        }
-        Err(join_error) => {
-            tracing::error!(%join_error, "validation task failed");
-            ctx.report(id, JobOutcome::Stopped);
-            ctx.sink
-                .send(Event::Problem(format!("checking {name} failed unexpectedly")));
-            return;
-        }
+    let Some(ready) = check(&ctx, id, &path, name, &rules, &cancel).await else {
+        return;
     };
     // The job table learns each state before the event that shows it, so a
     // command sent in answer to the event finds the job in that state.
-    let ready = ReadyImage {
-        image: image.clone(),
-        name,
-    };
-    let outcome = if cancel.is_cancelled() {
-        JobOutcome::Stopped
+    let cancelled = cancel.is_cancelled();
+    if cancelled {
+        ctx.report(id, JobUpdate::Stopped);
     } else if auto_upload {
-        JobOutcome::Uploading
+        ctx.report(id, JobUpdate::Started);
     } else {
-        JobOutcome::Ready(ready.clone())
-    };
-    let stopped = matches!(outcome, JobOutcome::Stopped);
-    ctx.report(id, outcome);
-    ctx.sink.send(Event::Validated { id, image });
+        ctx.report(id, JobUpdate::WaitingForStart(ready.clone()));
+    }
+    ctx.sink.send(Event::Validated {
+        id,
+        image: ready.image.clone(),
+    });
     if ctx.thumbnails {
         tokio::spawn(thumbnail(ctx.clone(), id, path, rules));
     }
-    if stopped {
+    if cancelled {
         ctx.sink.send(Event::Cancelled { id });
     } else if auto_upload {
-        upload(ctx, id, ready, cancel).await;
+        upload(ctx, id, ready, cancel, None).await;
+    }
+}
+
+/// Validates and hashes the file on the blocking pool, a few files at a
+/// time however many were dropped. `None` when it was rejected or cancelled
+/// (the event is sent here).
+pub(crate) async fn check(
+    ctx: &JobContext,
+    id: JobId,
+    path: &Path,
+    name: String,
+    rules: &ValidationRules,
+    cancel: &CancellationToken,
+) -> Option<ReadyImage> {
+    let _slot = tokio::select! {
+        slot = ctx.validation_slots.clone().acquire_owned() => slot.ok()?,
+        () = cancel.cancelled() => {
+            ctx.report(id, JobUpdate::Stopped);
+            ctx.sink.send(Event::Cancelled { id });
+            return None;
+        }
+    };
+    let checked = {
+        let path = path.to_owned();
+        let rules = rules.clone();
+        tokio::task::spawn_blocking(move || {
+            let image = validate(&path, &rules)?;
+            let sha256_hex = sha256_file(&path).map_err(|e| crate::core::Rejection::Unreadable(e.to_string()))?;
+            let mtime_ms = modified_ms(&path);
+            Ok::<_, crate::core::Rejection>((image, sha256_hex, mtime_ms))
+        })
+        .await
+    };
+    match checked {
+        Ok(Ok((image, sha256_hex, mtime_ms))) => Some(ReadyImage {
+            image,
+            name,
+            sha256_hex,
+            mtime_ms,
+        }),
+        Ok(Err(reason)) => {
+            ctx.report(id, JobUpdate::Stopped);
+            ctx.sink.send(Event::Rejected { id, reason });
+            None
+        }
+        Err(join_error) => {
+            tracing::error!(%join_error, "validation task failed");
+            ctx.report(id, JobUpdate::Stopped);
+            ctx.sink
+                .send(Event::Problem(format!("checking {name} failed unexpectedly")));
+            None
+        }
     }
 }
 
@@ -115,7 +155,12 @@ async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: ValidationR
     };
     let made = tokio::task::spawn_blocking(move || make_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX)).await;
     match made {
-        Ok(Ok(thumbnail)) => ctx.sink.send(Event::Thumbnail { id, thumbnail }),
+        Ok(Ok(thumbnail)) => {
+            if ctx.records.is_some() {
+                ctx.report(id, JobUpdate::Thumbnail(thumbnail.clone()));
+            }
+            ctx.sink.send(Event::Thumbnail { id, thumbnail });
+        }
         Ok(Err(reason)) => ctx.sink.send(Event::ThumbnailFailed { id, reason }),
         Err(e) => ctx.sink.send(Event::ThumbnailFailed {
             id,
@@ -124,11 +169,28 @@ async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: ValidationR
     }
 }
 
-pub async fn upload(ctx: JobContext, id: JobId, ready: ReadyImage, cancel: CancellationToken) {
+/// Uploads a checked file. `resumed` is the library's record of a job an
+/// earlier run did not finish: its key is kept, and an object already stored
+/// under it is taken as the upload (never a second copy).
+pub async fn upload(
+    ctx: JobContext,
+    id: JobId,
+    ready: ReadyImage,
+    cancel: CancellationToken,
+    resumed: Option<UploadRecord>,
+) {
     let store = match &ctx.store {
         StoreSlot::Ready(destination) => destination.store.clone(),
         StoreSlot::Failed(error) => {
-            ctx.report(id, JobOutcome::Stopped);
+            ctx.report(id, JobUpdate::Stopped);
+            if let (Some(records), Some(record)) = (&ctx.records, &resumed) {
+                let (record_id, message) = (record.id, error.to_string());
+                records
+                    .note("failed job", move |lib, _, now| {
+                        lib.set_failed(record_id, &message, now)
+                    })
+                    .await;
+            }
             ctx.sink.send(Event::Failed {
                 id,
                 error: error.clone(),
@@ -136,12 +198,87 @@ pub async fn upload(ctx: JobContext, id: JobId, ready: ReadyImage, cancel: Cance
             return;
         }
     };
-    match upload_steps(&ctx, id, &ready, &store, &cancel).await {
-        Ok((key, link)) => {
+    let (key, record) = match resumed {
+        Some(record) => (record.object_key, Some(record.id)),
+        None => match object_key(&ctx.config, &ready).await {
+            Ok(key) => {
+                let record = record_job(&ctx, id, &ready, &store, &key).await;
+                (key, record)
+            }
+            Err(error) => {
+                ctx.report(id, JobUpdate::Stopped);
+                ctx.sink.send(Event::Failed { id, error });
+                return;
+            }
+        },
+    };
+    let result = upload_steps(&ctx, id, &ready, &store, &key, record, &cancel).await;
+    let sent = SentInfo {
+        size_bytes: ready.image.size_bytes,
+        sha256: ready.sha256_hex,
+    };
+    finish(&ctx, id, record.map(|r| (r, sent)), store, key, result).await;
+}
+
+/// A resumed job whose object is already stored (the earlier run got that
+/// far): it is done, with a fresh link.
+pub(crate) async fn finish_already_stored(ctx: &JobContext, id: JobId, record: &UploadRecord, store: Arc<S3Store>) {
+    let key = record.object_key.clone();
+    let result = sign(&store, &key, ctx.config.upload.link_expiry).await;
+    let sent = SentInfo {
+        size_bytes: record.size_bytes,
+        sha256: record.sha256.clone().unwrap_or_default(),
+    };
+    finish(ctx, id, Some((record.id, sent)), store, key, result).await;
+}
+
+/// Writes the job to the library before its first byte is sent, with its
+/// final key, so a crash or kill leaves something `resume` can finish.
+async fn record_job(ctx: &JobContext, id: JobId, ready: &ReadyImage, store: &S3Store, key: &str) -> Option<RecordId> {
+    let records = ctx.records.as_ref()?;
+    let job = NewJob {
+        profile: ctx.config.profile.clone(),
+        endpoint: store.endpoint().to_owned(),
+        bucket: store.bucket().to_owned(),
+        region: store.region().to_owned(),
+        object_key: key.to_owned(),
+        file_name: ready.name.clone(),
+        source_path: ready.image.path.clone(),
+        size_bytes: ready.image.size_bytes,
+        content_type: ready.image.kind.mime_type().to_owned(),
+        width: ready.image.width,
+        height: ready.image.height,
+        sha256: Some(ready.sha256_hex.clone()),
+        source_mtime: ready.mtime_ms,
+    };
+    let record = records
+        .note("new job", move |lib, owner, now| lib.add_job(&job, owner, now))
+        .await?;
+    ctx.report(id, JobUpdate::Recorded(record));
+    Some(record)
+}
+
+/// Reports how the upload ended, to the library, the job table and the UI.
+async fn finish(
+    ctx: &JobContext,
+    id: JobId,
+    record: Option<(RecordId, SentInfo)>,
+    store: Arc<S3Store>,
+    key: String,
+    result: Result<SignedLink, StorageError>,
+) {
+    let records = ctx.records.as_ref().zip(record);
+    match result {
+        Ok(link) => {
             tracing::info!(%id, key, "uploaded");
+            if let Some((records, (record, sent))) = records {
+                records
+                    .note("finished job", move |lib, _, now| lib.set_done(record, &sent, now))
+                    .await;
+            }
             ctx.report(
                 id,
-                JobOutcome::Done {
+                JobUpdate::Done {
                     key: key.clone(),
                     store,
                 },
@@ -149,12 +286,24 @@ pub async fn upload(ctx: JobContext, id: JobId, ready: ReadyImage, cancel: Cance
             ctx.sink.send(Event::Uploaded { id, key, link });
         }
         Err(StorageError::Cancelled) => {
-            ctx.report(id, JobOutcome::Stopped);
+            // Quitting leaves the job live for `resume`; its lease is released.
+            if let Some((records, (record, _))) = records.filter(|_| !ctx.quitting.is_cancelled()) {
+                records
+                    .note("cancelled job", move |lib, _, now| lib.set_cancelled(record, now))
+                    .await;
+            }
+            ctx.report(id, JobUpdate::Stopped);
             ctx.sink.send(Event::Cancelled { id });
         }
         Err(error) => {
             tracing::warn!(%id, %error, "upload failed");
-            ctx.report(id, JobOutcome::Stopped);
+            if let Some((records, (record, _))) = records {
+                let message = error.to_string();
+                records
+                    .note("failed job", move |lib, _, now| lib.set_failed(record, &message, now))
+                    .await;
+            }
+            ctx.report(id, JobUpdate::Stopped);
             ctx.sink.send(Event::Failed { id, error });
         }
     }
@@ -165,20 +314,26 @@ async fn upload_steps(
     id: JobId,
     ready: &ReadyImage,
     store: &S3Store,
+    key: &str,
+    record: Option<RecordId>,
     cancel: &CancellationToken,
-) -> Result<(String, SignedLink), StorageError> {
+) -> Result<SignedLink, StorageError> {
     let _slot = tokio::select! {
         slot = ctx.upload_slots.clone().acquire_owned() => slot.map_err(|_| StorageError::Cancelled)?,
         () = cancel.cancelled() => return Err(StorageError::Cancelled),
     };
-    let key = object_key(&ctx.config, ready).await?;
+    if let (Some(records), Some(record)) = (&ctx.records, record) {
+        records
+            .note("started job", move |lib, _, now| lib.set_uploading(record, None, now))
+            .await;
+    }
     let total_bytes = ready.image.size_bytes;
     ctx.sink.send(Event::UploadStarted { id, total_bytes });
     let progress = UploadProgress::new();
     let ticker = tokio::spawn(report_progress(ctx.sink.clone(), id, progress.clone(), total_bytes));
     let request = UploadRequest {
         path: &ready.image.path,
-        key: &key,
+        key,
         content_type: ready.image.kind.mime_type(),
         size_bytes: total_bytes,
         multipart_threshold_bytes: ctx.config.upload.multipart_threshold_bytes(),
@@ -191,8 +346,7 @@ async fn upload_steps(
         sent_bytes: total_bytes,
         total_bytes,
     });
-    let link = sign(store, &key, ctx.config.upload.link_expiry).await?;
-    Ok((key, link))
+    sign(store, key, ctx.config.upload.link_expiry).await
 }
 
 async fn report_progress(sink: EventSink, id: JobId, progress: UploadProgress, total_bytes: u64) {
@@ -217,30 +371,29 @@ async fn object_key(config: &Config, ready: &ReadyImage) -> Result<String, Stora
     let template = KeyTemplate::parse(&config.upload.key_template).map_err(|e| StorageError::Config {
         detail: format!("upload.key_template: {e}"),
     })?;
-    let sha256_hex = if template.needs_sha256() {
-        let path = ready.image.path.clone();
-        let hashed = tokio::task::spawn_blocking(move || sha256_file(&path))
-            .await
-            .map_err(|e| StorageError::File { detail: e.to_string() })?;
-        Some(hashed.map_err(|e| StorageError::File { detail: e.to_string() })?)
-    } else {
-        None
-    };
     let filename = sanitize_filename(&ready.name);
     Ok(template.render(&KeyInputs {
         uuid: uuid::Uuid::new_v4(),
         filename: &filename,
         ext: ready.image.kind.extension(),
         date: time::OffsetDateTime::now_utc().date(),
-        sha256_hex: sha256_hex.as_deref(),
+        sha256_hex: template.needs_sha256().then_some(ready.sha256_hex.as_str()),
     }))
 }
 
-fn sha256_file(path: &Path) -> std::io::Result<String> {
+/// SHA-256 of a file, read through a buffer (never whole into memory).
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut file = std::fs::File::open(path)?;
     std::io::copy(&mut file, &mut hasher)?;
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Modification time as unix milliseconds, where the file system has one.
+pub fn modified_ms(path: &Path) -> Option<i64> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let since = modified.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    i64::try_from(since.as_millis()).ok()
 }
 
 /// Signs a link now; the expiry is counted from the moment of signing.

@@ -9,11 +9,19 @@ mod command;
 mod destinations;
 mod event;
 mod folders;
+mod history;
+mod internal;
 mod job;
+mod records;
+mod resume;
 mod runtime;
+mod sink;
 
 pub use command::{Command, Envelope, FolderMode, JobId};
-pub use event::{Event, SignedLink, StoreInfo};
+pub use destinations::{Destination, Destinations};
+pub use event::{Event, SignedLink, StoreInfo, UnfinishedJob};
+pub use history::destination_for;
+pub use records::LibraryLocation;
 
 use crate::core::Config;
 use std::panic::Location;
@@ -24,7 +32,7 @@ use tokio::sync::mpsc;
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// How the worker behaves beyond what `Config` says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkerOptions {
     /// Start uploads as soon as files validate (else wait for `StartAll`).
     pub auto_upload: bool,
@@ -32,6 +40,10 @@ pub struct WorkerOptions {
     pub thumbnails: bool,
     /// Worker threads of the runtime.
     pub threads: usize,
+    /// Where jobs and history are remembered.
+    pub library: LibraryLocation,
+    /// Tell the UI at start about jobs earlier runs did not finish.
+    pub offer_unfinished: bool,
 }
 
 impl Default for WorkerOptions {
@@ -40,6 +52,8 @@ impl Default for WorkerOptions {
             auto_upload: true,
             thumbnails: false,
             threads: 2,
+            library: LibraryLocation::Off,
+            offer_unfinished: false,
         }
     }
 }
@@ -64,7 +78,7 @@ impl WorkerHandle {
         let thread = std::thread::Builder::new()
             .name("picbucket-worker".into())
             .spawn(move || {
-                let sink = runtime::EventSink::new(event_tx, wake);
+                let sink = sink::EventSink::new(event_tx, wake);
                 runtime.block_on(runtime::run(config, options, command_rx, sink));
                 // Uploads still running when the loop ends are dropped with the runtime.
                 runtime.shutdown_timeout(std::time::Duration::from_secs(2));

@@ -1,49 +1,36 @@
-//! The worker's loop: owns the settings, the store and the job table; turns
-//! commands into job tasks and folds their outcomes back in.
+//! The worker's loop: owns the settings, the destinations, the library handle
+//! and the job table; turns commands into job tasks and folds their updates
+//! back in. Anything slow (connecting, folder scans, saving a pasted image,
+//! library queries) runs in a task that reports back, so Cancel and Quit are
+//! answered at once.
 
 use crate::core::Config;
-use crate::storage::{S3Store, StorageError, connect};
+use crate::core::thumbnail::Thumbnail;
+use crate::library::{RecordId, UploadRecord};
+use crate::storage::{S3Store, StorageError};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
-use crate::worker::destinations::{Destination, Destinations};
+use crate::worker::destinations::{Destination, Destinations, StoreSlot};
 use crate::worker::event::{Event, StoreInfo};
-use crate::worker::job::{self, JobContext, JobOutcome, ReadyImage};
-use crate::worker::{Wake, WorkerOptions, folders};
+use crate::worker::internal::{Internal, InternalSender, JobUpdate};
+use crate::worker::job::{self, JobContext, ReadyImage};
+use crate::worker::records::Records;
+use crate::worker::sink::EventSink;
+use crate::worker::{WorkerOptions, folders, history, resume};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::sync::{Semaphore, mpsc};
+use std::time::Duration;
+use tokio::sync::{Mutex, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
-/// Sends events and wakes the receiver. A receiver that has gone away is not
-/// an error: the worker is shutting down.
-#[derive(Clone)]
-pub struct EventSink {
-    tx: mpsc::UnboundedSender<Event>,
-    wake: Wake,
-}
-
-impl EventSink {
-    pub fn new(tx: mpsc::UnboundedSender<Event>, wake: Wake) -> Self {
-        Self { tx, wake }
-    }
-
-    pub fn send(&self, event: Event) {
-        if self.tx.send(event).is_ok() {
-            (self.wake)();
-        }
-    }
-}
-
-/// The store in use, or why there is none.
-#[derive(Clone)]
-pub enum StoreSlot {
-    Ready(Destination),
-    Failed(StorageError),
-}
+/// Files checked at once (each on a blocking thread), however many were added.
+const VALIDATIONS_AT_ONCE: usize = 4;
+/// How long quitting waits for running uploads to abort their multipart uploads.
+const QUIT_GRACE: Duration = Duration::from_millis(1500);
 
 enum JobState {
     Validating,
-    Ready(ReadyImage),
+    WaitingForStart(ReadyImage),
     Uploading,
     Done { key: String, store: Arc<S3Store> },
     Stopped,
@@ -54,19 +41,29 @@ struct Job {
     name: String,
     state: JobState,
     cancel: CancellationToken,
+    /// The settings and store it was queued with.
+    ctx: JobContext,
+    record: Option<RecordId>,
+    /// A thumbnail that arrived before the record: saved once there is one.
+    thumbnail: Option<Thumbnail>,
 }
 
-struct Worker {
-    config: Config,
-    options: WorkerOptions,
-    sink: EventSink,
-    store: StoreSlot,
-    destinations: Destinations,
+pub(crate) struct Worker {
+    pub config: Config,
+    pub options: WorkerOptions,
+    pub sink: EventSink,
+    pub store: StoreSlot,
+    pub destinations: Arc<Mutex<Destinations>>,
+    pub records: Option<Records>,
+    pub links: history::LinkCache,
     jobs: HashMap<JobId, Job>,
     next_id: u64,
+    settings_generation: u64,
     upload_slots: Arc<Semaphore>,
+    validation_slots: Arc<Semaphore>,
     thumbnail_slots: Arc<Semaphore>,
-    outcomes: mpsc::UnboundedSender<(JobId, JobOutcome)>,
+    quitting: CancellationToken,
+    pub internal: InternalSender,
 }
 
 pub async fn run(
@@ -75,53 +72,87 @@ pub async fn run(
     mut commands: mpsc::UnboundedReceiver<Envelope>,
     sink: EventSink,
 ) {
-    let (outcome_tx, mut outcome_rx) = mpsc::unbounded_channel();
+    let (internal_tx, mut internal_rx) = mpsc::unbounded_channel();
+    let records = match Records::open(&options.library) {
+        Ok(records) => records,
+        Err(error) => {
+            tracing::warn!(%error, "the library is not available; uploads are not remembered");
+            sink.send(Event::Problem(format!(
+                "Uploads will not be remembered this time: {error}"
+            )));
+            None
+        }
+    };
     let mut worker = Worker {
         upload_slots: Arc::new(Semaphore::new(config.upload.concurrency.max(1))),
+        validation_slots: Arc::new(Semaphore::new(VALIDATIONS_AT_ONCE)),
         thumbnail_slots: Arc::new(Semaphore::new(2)),
-        config: Config::default(),
+        config: config.clone(),
         options,
         sink,
         store: StoreSlot::Failed(StorageError::Config {
-            detail: "not configured yet".into(),
+            detail: "the store is still starting".into(),
         }),
-        destinations: Destinations::default(),
+        destinations: Arc::new(Mutex::new(Destinations::default())),
+        records,
+        links: history::LinkCache::default(),
         jobs: HashMap::new(),
         next_id: 1,
-        outcomes: outcome_tx,
+        settings_generation: 0,
+        quitting: CancellationToken::new(),
+        internal: internal_tx,
     };
-    worker.apply_settings(config).await;
+    // The first store is resolved before any command, so files added at once
+    // (the CLI) go to it rather than failing with "still starting".
+    let first = resolve(worker.destinations.clone(), config).await;
+    worker.store_resolved(0, first);
+    let lease_keeper = worker
+        .records
+        .clone()
+        .map(|records| tokio::spawn(resume::keep_leases(records)));
+    if worker.options.offer_unfinished {
+        resume::announce_unfinished(&worker);
+    }
     loop {
         tokio::select! {
-            // Outcomes first: a job reports its new state before the event
+            // Updates first: a job reports its new state before the event
             // that shows it, so commands answering that event see the state.
             biased;
-            Some((id, outcome)) = outcome_rx.recv() => worker.record(id, outcome),
+            Some(update) = internal_rx.recv() => worker.internal(update),
             envelope = commands.recv() => {
                 let Some(Envelope { command, sent_from }) = envelope else { break };
                 tracing::debug!(command = command.name(), %sent_from, "command");
                 if matches!(command, Command::Shutdown) {
                     break;
                 }
-                worker.handle(command).await;
+                worker.handle(command);
             }
         }
     }
-    for job in worker.jobs.values() {
-        job.cancel.cancel();
+    worker.quit(&mut internal_rx).await;
+    if let Some(keeper) = lease_keeper {
+        keeper.abort();
+    }
+}
+
+/// Builds (or reuses) the store for `config`'s active destination.
+async fn resolve(destinations: Arc<Mutex<Destinations>>, config: Config) -> StoreSlot {
+    match destinations.lock().await.resolve(&config).await {
+        Ok(destination) => StoreSlot::Ready(destination),
+        Err(error) => StoreSlot::Failed(error),
     }
 }
 
 impl Worker {
-    async fn handle(&mut self, command: Command) {
+    fn handle(&mut self, command: Command) {
         match command {
-            Command::AddFiles { paths, folders } => self.add_files(paths, folders).await,
+            Command::AddFiles { paths, folders } => self.add_files(paths, folders),
             Command::AddPixels {
                 name,
                 width,
                 height,
                 rgba,
-            } => self.add_pixels(name, width, height, rgba).await,
+            } => self.add_pixels(name, width, height, rgba),
             Command::StartAll => self.start_all(),
             Command::Cancel(id) => self.cancel(id),
             Command::CancelAll => {
@@ -139,71 +170,107 @@ impl Worker {
             Command::Resign(id) => self.resign(id),
             Command::ApplySettings(config) => {
                 self.options.auto_upload = config.ui.auto_upload;
-                self.apply_settings(*config).await;
+                self.apply_settings(*config);
             }
             Command::TestConnection(config) => self.test_connection(*config),
+            Command::ResumeUnfinished(ids) => resume::claim(self, ids),
+            Command::DiscardUnfinished(ids) => resume::discard(self, ids),
+            Command::QueryHistory { query, ticket } => history::query(self, query, ticket),
+            Command::SignRecordLink { record, expiry } => history::sign_link(self, record, expiry),
+            Command::DeleteRemote(record) => history::delete_remote(self, record),
+            Command::RemoveRecord(record) => history::remove_record(self, record),
+            Command::LoadRecordThumbnail(record) => history::load_thumbnail(self, record),
             Command::Shutdown => {}
         }
     }
 
-    async fn apply_settings(&mut self, config: Config) {
-        if self.config.upload.concurrency != config.upload.concurrency {
-            self.upload_slots = Arc::new(Semaphore::new(config.upload.concurrency.max(1)));
-        }
-        self.config = config;
-        // Jobs already queued keep the destination they were queued with.
-        match self.destinations.resolve(&self.config).await {
-            Ok(destination) => {
-                self.sink.send(Event::StoreReady(StoreInfo {
-                    endpoint: destination.store.endpoint().to_owned(),
-                    bucket: destination.store.bucket().to_owned(),
-                    is_local: destination.is_local(),
-                }));
-                self.store = StoreSlot::Ready(destination);
+    fn internal(&mut self, update: Internal) {
+        match update {
+            Internal::Job(id, update) => self.record(id, update),
+            Internal::FolderFiles(files) => {
+                for file in files {
+                    self.add_one(file);
+                }
             }
-            Err(error) => {
-                tracing::warn!(%error, "storage settings not usable");
-                self.sink.send(Event::StoreFailed(error.clone()));
-                self.store = StoreSlot::Failed(error);
+            Internal::PastedSaved(path) => {
+                self.add_one(path);
+            }
+            Internal::StoreResolved(generation, slot) => self.store_resolved(generation, slot),
+            Internal::Claimed(records) => {
+                for record in records {
+                    self.add_resumed(record);
+                }
             }
         }
     }
 
-    fn context(&self) -> JobContext {
+    fn apply_settings(&mut self, config: Config) {
+        if self.config.upload.concurrency != config.upload.concurrency {
+            // Jobs already queued keep the slots they were queued with.
+            self.upload_slots = Arc::new(Semaphore::new(config.upload.concurrency.max(1)));
+        }
+        self.config = config.clone();
+        self.settings_generation += 1;
+        let generation = self.settings_generation;
+        let destinations = self.destinations.clone();
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let slot = resolve(destinations, config).await;
+            internal.send(Internal::StoreResolved(generation, slot)).ok();
+        });
+    }
+
+    fn store_resolved(&mut self, generation: u64, slot: StoreSlot) {
+        if generation != self.settings_generation {
+            return; // Settings changed again meanwhile; a newer answer follows.
+        }
+        match &slot {
+            StoreSlot::Ready(destination) => self.sink.send(Event::StoreReady(StoreInfo {
+                endpoint: destination.store.endpoint().to_owned(),
+                bucket: destination.store.bucket().to_owned(),
+                is_local: destination.is_local(),
+                profile: self.config.profile.clone(),
+            })),
+            StoreSlot::Failed(error) => {
+                tracing::warn!(%error, "storage settings not usable");
+                self.sink.send(Event::StoreFailed(error.clone()));
+            }
+        }
+        self.store = slot;
+    }
+
+    pub(crate) fn context(&self) -> JobContext {
         JobContext {
             config: Arc::new(self.config.clone()),
             store: self.store.clone(),
             sink: self.sink.clone(),
+            records: self.records.clone(),
             upload_slots: self.upload_slots.clone(),
+            validation_slots: self.validation_slots.clone(),
             thumbnail_slots: self.thumbnail_slots.clone(),
             thumbnails: self.options.thumbnails,
-            outcomes: self.outcomes.clone(),
+            quitting: self.quitting.clone(),
+            updates: self.internal.clone(),
         }
     }
 
-    async fn add_files(&mut self, paths: Vec<PathBuf>, folders: FolderMode) {
+    fn add_files(&mut self, paths: Vec<PathBuf>, mode: FolderMode) {
         for path in paths {
-            if folders != FolderMode::Reject && path.is_dir() {
-                let recursive = folders == FolderMode::Recursive;
-                let dir = path.clone();
-                let found = tokio::task::spawn_blocking(move || folders::images_in_folder(&dir, recursive))
-                    .await
-                    .unwrap_or_default();
-                self.sink.send(Event::FolderScanned {
+            if mode != FolderMode::Reject && path.is_dir() {
+                folders::scan_in_background(
                     path,
-                    added: found.len(),
-                    recursive,
-                });
-                for file in found {
-                    self.add_one(file);
-                }
+                    mode == FolderMode::Recursive,
+                    self.sink.clone(),
+                    self.internal.clone(),
+                    self.quitting.clone(),
+                );
             } else {
                 self.add_one(path);
             }
         }
     }
 
-    fn add_one(&mut self, path: PathBuf) {
+    fn add_one(&mut self, path: PathBuf) -> JobId {
         let id = JobId(self.next_id);
         self.next_id += 1;
         let name = path
@@ -219,16 +286,44 @@ impl Worker {
             name,
             state: JobState::Validating,
             cancel: CancellationToken::new(),
+            ctx: self.context(),
+            record: None,
+            thumbnail: None,
         };
-        self.spawn_validation(id, &job);
+        Self::spawn_validation(id, &job, self.options.auto_upload);
         self.jobs.insert(id, job);
+        id
     }
 
-    fn spawn_validation(&self, id: JobId, job: &Job) {
+    /// A job an earlier run left unfinished, claimed from the library.
+    fn add_resumed(&mut self, record: UploadRecord) {
+        let id = JobId(self.next_id);
+        self.next_id += 1;
+        let path = record.source_path.clone();
+        let name = record.file_name.clone();
+        self.sink.send(Event::Added {
+            id,
+            path: path.clone(),
+            name: name.clone(),
+        });
+        let cancel = CancellationToken::new();
         let ctx = self.context();
-        let auto_upload = self.options.auto_upload;
+        let job = Job {
+            path,
+            name,
+            state: JobState::Uploading,
+            cancel: cancel.clone(),
+            ctx: ctx.clone(),
+            record: Some(record.id),
+            thumbnail: None,
+        };
+        self.jobs.insert(id, job);
+        tokio::spawn(resume::finish_job(ctx, self.destinations.clone(), id, record, cancel));
+    }
+
+    fn spawn_validation(id: JobId, job: &Job, auto_upload: bool) {
         tokio::spawn(job::validate_then_maybe_upload(
-            ctx,
+            job.ctx.clone(),
             id,
             job.path.clone(),
             job.name.clone(),
@@ -237,24 +332,33 @@ impl Worker {
         ));
     }
 
-    async fn add_pixels(&mut self, name: String, width: u32, height: u32, rgba: Vec<u8>) {
+    fn add_pixels(&mut self, name: String, width: u32, height: u32, rgba: Vec<u8>) {
         let folder = crate::core::paths::default_data_dir().map(|d| d.join("pasted"));
-        let saved =
-            tokio::task::spawn_blocking(move || job::save_pixels_as_png(folder, &name, width, height, rgba)).await;
-        match saved {
-            Ok(Ok(path)) => self.add_one(path),
-            Ok(Err(problem)) => self.sink.send(Event::Problem(problem)),
-            Err(e) => self
-                .sink
-                .send(Event::Problem(format!("saving the pasted image failed: {e}"))),
-        }
+        let sink = self.sink.clone();
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let saved =
+                tokio::task::spawn_blocking(move || job::save_pixels_as_png(folder, &name, width, height, rgba)).await;
+            match saved {
+                Ok(Ok(path)) => {
+                    internal.send(Internal::PastedSaved(path)).ok();
+                }
+                Ok(Err(problem)) => sink.send(Event::Problem(problem)),
+                Err(e) => sink.send(Event::Problem(format!("saving the pasted image failed: {e}"))),
+            }
+        });
     }
 
     fn start_all(&mut self) {
-        let ctx = self.context();
         for (&id, job) in &mut self.jobs {
-            if let JobState::Ready(image) = &job.state {
-                tokio::spawn(job::upload(ctx.clone(), id, image.clone(), job.cancel.clone()));
+            if let JobState::WaitingForStart(image) = &job.state {
+                tokio::spawn(job::upload(
+                    job.ctx.clone(),
+                    id,
+                    image.clone(),
+                    job.cancel.clone(),
+                    None,
+                ));
                 job.state = JobState::Uploading;
             }
         }
@@ -263,27 +367,33 @@ impl Worker {
     fn cancel(&mut self, id: JobId) {
         if let Some(job) = self.jobs.get_mut(&id) {
             job.cancel.cancel();
-            if let JobState::Ready(_) = job.state {
+            if let JobState::WaitingForStart(_) = job.state {
                 job.state = JobState::Stopped;
                 self.sink.send(Event::Cancelled { id });
             }
         }
     }
 
+    /// Runs a stopped file again from validation, with the settings in effect now
+    /// (a retry after fixing Settings should use the fix).
     fn retry(&mut self, id: JobId) {
+        let ctx = self.context();
+        let auto_upload = self.options.auto_upload;
         let Some(job) = self.jobs.get_mut(&id) else { return };
         if !matches!(job.state, JobState::Stopped) {
             return;
         }
         job.cancel = CancellationToken::new();
         job.state = JobState::Validating;
-        let job = &self.jobs[&id];
-        self.spawn_validation(id, job);
+        job.ctx = ctx;
+        job.record = None;
+        Self::spawn_validation(id, job, auto_upload);
     }
 
     fn resign(&self, id: JobId) {
         let Some(Job {
             state: JobState::Done { key, store },
+            ctx,
             ..
         }) = self.jobs.get(&id)
         else {
@@ -292,7 +402,7 @@ impl Worker {
         tokio::spawn(job::resign(
             store.clone(),
             key.clone(),
-            self.config.upload.link_expiry,
+            ctx.config.upload.link_expiry,
             id,
             self.sink.clone(),
         ));
@@ -300,32 +410,59 @@ impl Worker {
 
     fn test_connection(&self, config: Config) {
         let sink = self.sink.clone();
-        let current_local = match &self.store {
-            StoreSlot::Ready(Destination { local: Some(local), .. }) if config.storage.uses_local_store() => {
-                Some(local.storage_config_for(config.storage.bucket.trim()))
-            }
-            _ => None,
-        };
+        let destinations = self.destinations.clone();
         tokio::spawn(async move {
             let result = async {
-                let store = match current_local {
-                    Some(settings) => S3Store::new(&settings).await?,
-                    None => connect(&config).await?.0,
-                };
-                store.test_connection().await
+                let destination: Destination = destinations.lock().await.resolve(&config).await?;
+                destination.store.test_connection().await
             }
             .await;
             sink.send(Event::ConnectionTested(result));
         });
     }
 
-    fn record(&mut self, id: JobId, outcome: JobOutcome) {
+    fn record(&mut self, id: JobId, update: JobUpdate) {
         let Some(job) = self.jobs.get_mut(&id) else { return };
-        job.state = match outcome {
-            JobOutcome::Ready(image) => JobState::Ready(image),
-            JobOutcome::Uploading => JobState::Uploading,
-            JobOutcome::Done { key, store } => JobState::Done { key, store },
-            JobOutcome::Stopped => JobState::Stopped,
-        };
+        match update {
+            JobUpdate::WaitingForStart(image) => job.state = JobState::WaitingForStart(image),
+            JobUpdate::Started => job.state = JobState::Uploading,
+            JobUpdate::Recorded(record) => {
+                job.record = Some(record);
+                if let Some(thumbnail) = job.thumbnail.take() {
+                    history::save_thumbnail(self.records.clone(), record, thumbnail);
+                }
+            }
+            JobUpdate::Thumbnail(thumbnail) => match job.record {
+                Some(record) => history::save_thumbnail(self.records.clone(), record, thumbnail),
+                None => job.thumbnail = Some(thumbnail),
+            },
+            JobUpdate::Done { key, store } => {
+                job.state = JobState::Done { key, store };
+                job.thumbnail = None;
+                self.sink.send(Event::HistoryChanged);
+            }
+            JobUpdate::Stopped => job.state = JobState::Stopped,
+        }
+    }
+
+    /// Stops every job; uploads get a moment to abort their multipart uploads
+    /// so no parts are left on the server, and jobs stopped this way stay
+    /// unfinished in the library for `resume`.
+    async fn quit(&mut self, internal_rx: &mut mpsc::UnboundedReceiver<Internal>) {
+        self.quitting.cancel();
+        for job in self.jobs.values() {
+            job.cancel.cancel();
+        }
+        let deadline = tokio::time::Instant::now() + QUIT_GRACE;
+        while self.jobs.values().any(|job| matches!(job.state, JobState::Uploading)) {
+            match tokio::time::timeout_at(deadline, internal_rx.recv()).await {
+                Ok(Some(Internal::Job(id, update))) => self.record(id, update),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        if let Some(records) = &self.records {
+            records.note("releasing jobs", |lib, owner, _| lib.release(owner)).await;
+        }
     }
 }
