@@ -1,7 +1,7 @@
 //! The worker's loop: owns the settings, the store and the job table; turns
 //! commands into job tasks and folds their outcomes back in.
 
-use crate::core::Config;
+use crate::core::{Config, StorageConfig};
 use crate::storage::{LocalStore, S3Store, StorageError, connect};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
 use crate::worker::event::{Event, StoreInfo};
@@ -306,13 +306,18 @@ impl Worker {
         ));
     }
 
+    /// Checks the draft settings. For the built-in store the running server is
+    /// reused (when the draft keeps its port and folder), but with the draft's bucket.
     fn test_connection(&self, config: Config) {
         let sink = self.sink.clone();
         let current_local = self
             .local
             .as_ref()
-            .filter(|_| config.storage.uses_local_store())
-            .map(LocalStore::storage_config);
+            .filter(|_| config.storage.uses_local_store() && config.local == self.config.local)
+            .map(|local| StorageConfig {
+                bucket: config.storage.bucket.clone(),
+                ..local.storage_config()
+            });
         tokio::spawn(async move {
             let result = async {
                 let store = match current_local {
