@@ -8,8 +8,10 @@ use image::ImageFormat;
 use picbucket::core::{Config, LinkExpiry, Secret};
 use picbucket::storage::{LocalStore, LocalStoreOptions, NetProblem, StorageError, UploadProgress, UploadRequest};
 use picbucket::test_support::write_image;
+use picbucket::worker::{Command as WorkerCommand, Event, WorkerHandle, WorkerOptions};
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// A server that, like Garage with `s3_region = "garage"`, refuses requests
@@ -221,4 +223,46 @@ fn test_connection_with_a_wrong_region_prints_the_correction() {
         "{stdout}"
     );
     assert!(stdout.contains("region = \"garage\""), "{stdout}");
+}
+
+/// Events from `worker` until one matches, polling for at most 30 s.
+fn wait_for(worker: &mut WorkerHandle, mut wanted: impl FnMut(&Event) -> bool) -> Event {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        while let Some(event) = worker.try_recv() {
+            if wanted(&event) {
+                return event;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("no matching event in 30 s");
+}
+
+#[test]
+fn test_connection_on_the_built_in_store_checks_the_drafts_bucket() {
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.storage.endpoint = String::new();
+    config.storage.bucket = "photos".into();
+    config.local.data_dir = Some(data.path().join("local"));
+    let mut worker = WorkerHandle::spawn(config.clone(), WorkerOptions::default(), Arc::new(|| {})).unwrap();
+    wait_for(&mut worker, |e| matches!(e, Event::StoreReady(_)));
+
+    let mut draft = config.clone();
+    draft.storage.bucket = "albums".into();
+    worker.send(WorkerCommand::TestConnection(Box::new(draft)));
+    let Event::ConnectionTested(result) = wait_for(&mut worker, |e| matches!(e, Event::ConnectionTested(_))) else {
+        unreachable!()
+    };
+    match result {
+        Err(StorageError::BucketMissing { bucket, .. }) => assert_eq!(bucket, "albums"),
+        other => panic!("expected the draft's bucket to be missing, got {other:?}"),
+    }
+
+    worker.send(WorkerCommand::TestConnection(Box::new(config)));
+    let Event::ConnectionTested(result) = wait_for(&mut worker, |e| matches!(e, Event::ConnectionTested(_))) else {
+        unreachable!()
+    };
+    assert_eq!(result.unwrap().bucket, "photos");
 }
