@@ -139,8 +139,12 @@ impl LocalStore {
         std::fs::create_dir_all(objects.join(&options.bucket)).map_err(|e| StorageError::LocalStore {
             detail: format!("cannot create {}: {e}", objects.display()),
         })?;
-        let fs = s3s_fs::FileSystem::new(&objects).map_err(|e| StorageError::LocalStore {
-            detail: format!("cannot use {}: {e:?}", objects.display()),
+        let fs = s3s_fs::FileSystem::new(&objects).map_err(|e| {
+            // s3s-fs errors have only a Debug form: log it, say it plainly.
+            tracing::warn!(error = ?e, "local store: cannot open its folder");
+            StorageError::LocalStore {
+                detail: format!("cannot use {}; check that it is a writable folder", objects.display()),
+            }
         })?;
         let service = {
             let mut builder = S3ServiceBuilder::new(fs);
