@@ -24,6 +24,8 @@ enum ServerCert {
     OtherHost,
     /// For 127.0.0.1, expired yesterday.
     Expired,
+    /// The CA certificate itself, for 127.0.0.1 (what `openssl req -x509` makes by default).
+    CaItself,
 }
 
 /// The test server behind TLS, and the CA's PEM file.
@@ -43,6 +45,9 @@ impl TlsServer {
         ca_params
             .distinguished_name
             .push(DnType::CommonName, "picbucket test CA");
+        if let ServerCert::CaItself = kind {
+            ca_params.subject_alt_names = vec![rcgen::SanType::IpAddress([127, 0, 0, 1].into())];
+        }
         let ca = CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
         let name = match kind {
             ServerCert::OtherHost => "storage.example.org",
@@ -54,7 +59,13 @@ impl TlsServer {
             params.not_before = time::OffsetDateTime::now_utc() - time::Duration::days(30);
             params.not_after = time::OffsetDateTime::now_utc() - time::Duration::days(1);
         }
-        let cert = params.signed_by(&key, &ca).unwrap();
+        let (cert, key) = match kind {
+            ServerCert::CaItself => {
+                let itself: &rcgen::Certificate = ca.as_ref();
+                (itself.clone(), KeyPair::from_pem(&ca.key().serialize_pem()).unwrap())
+            }
+            _ => (params.signed_by(&key, &ca).unwrap(), key),
+        };
         let ca_file = server.data.path().join("ca.pem");
         std::fs::write(&ca_file, ca.pem()).unwrap();
 
@@ -185,4 +196,44 @@ fn a_ca_file_that_is_missing_or_not_pem_is_a_settings_error_naming_it() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn a_ca_named_by_aws_ca_bundle_or_ssl_cert_file_is_trusted_by_the_cli() {
+    let tls = TlsServer::start(ServerCert::Good);
+    let config = tls.server.write_config(&tls.config(false));
+    let run = |variable: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_picbucket"));
+        command
+            .arg("--config")
+            .arg(&config)
+            .arg("test-connection")
+            .env_remove("PICBUCKET_CONFIG")
+            .env_remove("AWS_CA_BUNDLE")
+            .env_remove("SSL_CERT_FILE");
+        if let Some(variable) = variable {
+            command.env(variable, &tls.ca_file);
+        }
+        command.output().unwrap()
+    };
+    let refused = run(None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown issuer"));
+    for variable in ["AWS_CA_BUNDLE", "SSL_CERT_FILE"] {
+        let out = run(Some(variable));
+        assert!(
+            out.status.success(),
+            "{variable}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("Connected to bucket `photos`"));
+    }
+}
+
+#[test]
+fn a_ca_certificate_served_as_the_server_certificate_is_explained() {
+    let tls = TlsServer::start(ServerCert::CaItself);
+    let (problem, text) = tls_problem(tls.test_connection(true));
+    assert_eq!(problem, TlsProblem::CaAsServerCertificate);
+    assert!(text.contains("CA certificate as its own"), "{text}");
 }

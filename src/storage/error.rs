@@ -93,7 +93,7 @@ pub enum TlsProblem {
     )]
     WrongHost,
     #[error(
-        "it presents a CA certificate as its own — give the server a certificate signed by that CA, and name the CA in `ca_file`"
+        "it presents a CA certificate as its own server certificate (what `openssl req -x509` makes by default), which is not accepted — give the server a certificate signed by that CA, and name the CA in `ca_file`"
     )]
     CaAsServerCertificate,
     #[error("its certificate was refused (revoked, badly signed or not meant for servers) — check it on the server")]
