@@ -5,7 +5,7 @@ mod common;
 use common::{TestServer, http_get, read};
 use image::ImageFormat;
 use picbucket::core::{LinkExpiry, Secret};
-use picbucket::storage::{StorageError, UploadProgress, UploadRequest};
+use picbucket::storage::{NetProblem, StorageError, TlsProblem, UploadProgress, UploadRequest};
 use picbucket::test_support::write_image;
 use tokio_util::sync::CancellationToken;
 
@@ -130,7 +130,12 @@ fn a_wrong_secret_key_gives_the_bad_credentials_error() {
     config.storage.secret_key = Secret::new("not-the-secret");
     let store = server.client(&config);
     let err = server.runtime.block_on(store.test_connection()).unwrap_err();
-    assert!(matches!(err, StorageError::BadCredentials { .. }), "{err:?}");
+    assert_eq!(
+        err,
+        StorageError::BadCredentials {
+            code: "SignatureDoesNotMatch".into()
+        }
+    );
     assert!(err.to_string().contains("secret key"), "{err}");
 }
 
@@ -173,7 +178,17 @@ fn an_endpoint_with_nothing_listening_is_unreachable() {
         .runtime
         .block_on(server.client(&config).test_connection())
         .unwrap_err();
-    assert!(matches!(err, StorageError::Unreachable { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            StorageError::Unreachable {
+                reason: NetProblem::Refused,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("connection refused"), "{err}");
 }
 
 #[test]
@@ -207,6 +222,15 @@ fn https_to_a_plain_http_server_is_reported_as_a_tls_failure() {
         .runtime
         .block_on(server.client(&config).test_connection())
         .unwrap_err();
-    assert!(matches!(err, StorageError::Tls { .. }), "{err:?}");
-    assert!(err.to_string().contains("http:// or https://"), "{err}");
+    assert!(
+        matches!(
+            err,
+            StorageError::Tls {
+                problem: TlsProblem::NotTls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("does not speak TLS"), "{err}");
 }

@@ -12,6 +12,12 @@ pub fn run(config: &Config) -> anyhow::Result<i32> {
     match result {
         Ok(report) => {
             println!("{report}");
+            if report.region_corrected_from.is_some() {
+                println!(
+                    "Set region = \"{}\" in the config file to skip this correction.",
+                    report.region
+                );
+            }
             Ok(0)
         }
         Err(error) => {

@@ -61,6 +61,10 @@ pub struct StorageConfig {
     pub secret_key: Secret,
     /// Path-style addressing (`endpoint/bucket/key`), needed by MinIO and most self-hosted servers.
     pub path_style: bool,
+    /// PEM file of the CA that signed the server's certificate (self-hosted
+    /// servers with a private CA). Trusted besides the system's store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for StorageConfig {
@@ -72,6 +76,7 @@ impl Default for StorageConfig {
             access_key: String::new(),
             secret_key: Secret::default(),
             path_style: true,
+            ca_file: None,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! One S3 client per configuration.
 
 use crate::core::StorageConfig;
-use crate::storage::error::{ErrorContext, StorageError, classify};
+use crate::storage::classify::{ErrorContext, classify};
+use crate::storage::error::StorageError;
+use crate::storage::region::RegionalClient;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
@@ -12,17 +14,17 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
-/// Region used when the setting is empty; servers that want another say so
-/// and the error names it.
+/// Region used when the setting is empty; servers that want another say so,
+/// and the store switches to theirs (see `region.rs`).
 const FALLBACK_REGION: &str = "us-east-1";
 
 /// A bucket on an S3-compatible server, with the client that reaches it.
 #[derive(Clone)]
 pub struct S3Store {
-    pub(crate) client: Client,
+    /// Derefs to the `Client` for the region in use.
+    pub(crate) client: RegionalClient,
     pub(crate) bucket: String,
     pub(crate) endpoint: String,
-    pub(crate) region: String,
     /// Set once the bucket is known to exist, so the check runs once per client.
     pub(crate) bucket_seen: Arc<OnceCell<()>>,
 }
@@ -42,9 +44,11 @@ impl S3Store {
             "" => FALLBACK_REGION.to_owned(),
             region => region.to_owned(),
         };
+        let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref())?;
         let mut builder = if settings.access_key.is_empty() {
             let shared = aws_config::defaults(BehaviorVersion::latest())
                 .region(Region::new(region.clone()))
+                .http_client(http_client.clone())
                 .load()
                 .await;
             aws_sdk_s3::config::Builder::from(&shared)
@@ -62,6 +66,7 @@ impl S3Store {
                 .credentials_provider(credentials)
         };
         builder = builder
+            .http_client(http_client)
             .force_path_style(settings.path_style)
             // The SDK's default CRC32 headers and aws-chunked trailers are refused
             // by R2, B2 and older MinIO; send checksums only where S3 requires them.
@@ -83,10 +88,9 @@ impl S3Store {
             endpoint
         };
         Ok(Self {
-            client: Client::from_conf(builder.build()),
+            client: RegionalClient::new(Client::from_conf(builder.build()), region),
             bucket: settings.bucket.trim().to_owned(),
             endpoint: display_endpoint,
-            region,
             bucket_seen: Arc::new(OnceCell::new()),
         })
     }
@@ -99,20 +103,41 @@ impl S3Store {
         &self.endpoint
     }
 
+    /// The region requests are signed for: the configured one (`us-east-1`
+    /// when empty) until the server names another, then that one.
     pub fn region(&self) -> &str {
-        &self.region
+        self.client.region()
+    }
+
+    /// The region the settings gave (`us-east-1` when empty).
+    pub fn configured_region(&self) -> &str {
+        self.client.configured_region()
+    }
+
+    /// Set once the server named another region and this store switched to
+    /// it: the caller should save it in the settings ("Region corrected to …").
+    pub fn corrected_region(&self) -> Option<&str> {
+        self.client.corrected_region()
     }
 
     pub(crate) fn error_context(&self) -> ErrorContext<'_> {
         ErrorContext {
             endpoint: &self.endpoint,
             bucket: &self.bucket,
+            region: self.client.region(),
         }
     }
 
     /// Confirms the bucket exists and the keys may use it (one HEAD request).
+    /// If the server wants another region, switches to it and tries once more.
     pub async fn head_bucket(&self) -> Result<(), StorageError> {
-        match self.client.head_bucket().bucket(&self.bucket).send().await {
+        let mut result = self.client.head_bucket().bucket(&self.bucket).send().await;
+        if let Err(err) = &result
+            && self.correct_region(err).await
+        {
+            result = self.client.head_bucket().bucket(&self.bucket).send().await;
+        }
+        match result {
             Ok(_) => Ok(()),
             Err(err) => {
                 let status = err.raw_response().map(|r| r.status().as_u16());

@@ -1,28 +1,36 @@
-//! One mapping from SDK failures to what a user can act on.
+//! Storage failures as sentences a user can act on. Each message says what
+//! happened and what to do; technical detail goes to the log only (see
+//! `classify.rs`), so no message carries debug text.
 
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+// Kept here so callers import errors and their mapping from one place.
+pub(crate) use crate::storage::classify::classify;
 
 /// A storage failure, phrased for the person using the app.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StorageError {
-    #[error("Cannot reach {endpoint} — check the endpoint URL in Settings and that the server is running ({detail})")]
-    Unreachable { endpoint: String, detail: String },
+    #[error("Cannot reach {endpoint}: {reason} — check the endpoint URL in Settings and that the server is running")]
+    Unreachable { endpoint: String, reason: NetProblem },
+    #[error("Secure connection to {endpoint} failed: {problem}")]
+    Tls { endpoint: String, problem: TlsProblem },
     #[error(
-        "Secure connection to {endpoint} failed — check the certificate, or whether the URL should start with http:// or https:// ({detail})"
+        "No access key was found — enter the access key and secret key in Settings; picbucket also looked in the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, in AWS_PROFILE and in the ~/.aws/credentials and ~/.aws/config files"
     )]
-    Tls { endpoint: String, detail: String },
-    #[error("The server rejected the access key or secret key ({code}) — check both in Settings")]
+    NoCredentials,
+    #[error("The server refused the access key or secret key ({code}) — check both in Settings")]
     BadCredentials { code: String },
     #[error("Bucket `{bucket}` does not exist on {endpoint} — create it or fix the name in Settings")]
     BucketMissing { bucket: String, endpoint: String },
     #[error(
-        "Access to bucket `{bucket}` was denied — the key needs permission to put, get and delete objects there ({detail})"
+        "Access to bucket `{bucket}` was denied{} — the key needs permission to put, get and delete objects there",
+        server_says(.detail)
     )]
     AccessDenied { bucket: String, detail: String },
-    #[error("The server expects another region{expected} — set Region in Settings")]
-    WrongRegion { expected: String },
+    #[error("{}", wrong_region(.configured, .expected.as_deref()))]
+    WrongRegion {
+        configured: String,
+        expected: Option<String>,
+    },
     #[error("{endpoint} did not answer in time — check the network and try again")]
     Timeout { endpoint: String },
     #[error("The file could not be read during upload: {detail}")]
@@ -35,7 +43,10 @@ pub enum StorageError {
     Config { detail: String },
     #[error("The built-in local store could not start: {detail}")]
     LocalStore { detail: String },
-    #[error("The server answered with an error{}: {code} {message}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    #[error(
+        "The server answered with an error{} — try again later, or check the server's log",
+        server_error(*.status, .code, .message)
+    )]
     Server {
         status: Option<u16>,
         code: String,
@@ -51,174 +62,87 @@ impl StorageError {
     }
 }
 
-/// What a request was about, to name it in the message.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ErrorContext<'a> {
-    pub endpoint: &'a str,
-    pub bucket: &'a str,
+/// Why a TCP connection could not be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NetProblem {
+    #[error("nothing is listening there (connection refused)")]
+    Refused,
+    #[error("the host name could not be found")]
+    UnknownHost,
+    #[error("the connection was closed before the server answered")]
+    Closed,
+    #[error("the network connection failed")]
+    Other,
 }
 
-/// Turns any SDK error into a [`StorageError`], by class rather than by one
-/// server's exact code: servers differ (a bad signature may come back as
-/// `SignatureDoesNotMatch` or `AccessDenied`, a missing bucket as a code or a
-/// bare 404 on HEAD).
-pub(crate) fn classify<E>(err: SdkError<E, HttpResponse>, ctx: ErrorContext<'_>) -> StorageError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let detail = DisplayErrorContext(&err).to_string();
-    tracing::debug!(error = %detail, "storage request failed");
-    let endpoint = ctx.endpoint.to_owned();
-    match &err {
-        SdkError::TimeoutError(_) => StorageError::Timeout { endpoint },
-        SdkError::DispatchFailure(failure) => {
-            if failure.is_timeout() {
-                StorageError::Timeout { endpoint }
-            } else if looks_like_tls(&detail) {
-                StorageError::Tls {
-                    endpoint,
-                    detail: last_cause(&detail),
-                }
-            } else {
-                StorageError::Unreachable {
-                    endpoint,
-                    detail: last_cause(&detail),
-                }
-            }
-        }
-        SdkError::ConstructionFailure(_) => StorageError::Config {
-            detail: last_cause(&detail),
-        },
-        _ => {
-            let status = err.raw_response().map(|r| r.status().as_u16());
-            let code = err.code().unwrap_or("").to_owned();
-            let message = match err.message() {
-                Some(message) if !message.is_empty() => message.to_owned(),
-                _ => last_cause(&detail),
-            };
-            classify_service(status, code, message, ctx)
-        }
+/// What is wrong with a secure (https) connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TlsProblem {
+    #[error(
+        "its certificate comes from an unknown issuer (self-signed, or a private CA this computer does not trust) — set `ca_file` in the storage settings to the CA's PEM file, or add the CA to the system's certificate store"
+    )]
+    UnknownIssuer,
+    #[error("its certificate has expired — renew it on the server, or check this computer's clock")]
+    Expired,
+    #[error("its certificate is not valid yet — check this computer's clock")]
+    NotYetValid,
+    #[error(
+        "its certificate is for a wrong host name — use a host name the certificate names in the endpoint URL, or issue a certificate for this one"
+    )]
+    WrongHost,
+    #[error(
+        "it presents a CA certificate as its own server certificate (what `openssl req -x509` makes by default), which is not accepted — give the server a certificate signed by that CA, and name the CA in `ca_file`"
+    )]
+    CaAsServerCertificate,
+    #[error("its certificate was refused (revoked, badly signed or not meant for servers) — check it on the server")]
+    BadCertificate,
+    #[error("the server does not speak TLS — if it serves plain HTTP, start the endpoint URL with http://")]
+    NotTls,
+    #[error("the TLS handshake failed — check whether the URL should start with http:// or https://")]
+    Handshake,
+}
+
+fn server_says(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" (the server says: {})", detail.trim_end_matches('.'))
     }
 }
 
-pub(crate) fn classify_service(
-    status: Option<u16>,
-    code: String,
-    message: String,
-    ctx: ErrorContext<'_>,
-) -> StorageError {
-    let bucket = ctx.bucket.to_owned();
-    match code.as_str() {
-        "InvalidAccessKeyId"
-        | "SignatureDoesNotMatch"
-        | "InvalidToken"
-        | "ExpiredToken"
-        | "TokenRefreshRequired"
-        | "InvalidSecurity"
-        | "NotSignedUp" => StorageError::BadCredentials { code },
-        "AuthorizationHeaderMalformed" | "PermanentRedirect" | "IllegalLocationConstraintException" => {
-            StorageError::WrongRegion {
-                expected: expected_region(&message)
-                    .map(|r| format!(" (`{r}`)"))
-                    .unwrap_or_default(),
-            }
-        }
-        "NoSuchBucket" => StorageError::BucketMissing {
-            bucket,
-            endpoint: ctx.endpoint.to_owned(),
-        },
-        "AccessDenied" | "AllAccessDisabled" | "AccountProblem" => StorageError::AccessDenied {
-            bucket,
-            detail: if message.is_empty() { code } else { message },
-        },
-        _ => match status {
-            Some(301) => StorageError::WrongRegion {
-                expected: String::new(),
-            },
-            Some(401) => StorageError::BadCredentials {
-                code: "HTTP 401".into(),
-            },
-            Some(403) => StorageError::AccessDenied {
-                bucket,
-                detail: "HTTP 403: the key may lack permission, or the keys may be wrong".into(),
-            },
-            _ => StorageError::Server { status, code, message },
-        },
+fn wrong_region(configured: &str, expected: Option<&str>) -> String {
+    match expected {
+        Some(expected) => format!(
+            "The server expects region `{expected}`, not `{configured}` — set Region to `{expected}` in Settings"
+        ),
+        None => format!(
+            "The server refused region `{configured}` and did not say which it expects — set Region in Settings to the server's region"
+        ),
     }
 }
 
-/// AWS says "the region 'us-east-1' is wrong; expecting 'eu-west-1'".
-fn expected_region(message: &str) -> Option<&str> {
-    let start = message.find("expecting '")? + "expecting '".len();
-    let len = message[start..].find('\'')?;
-    Some(&message[start..start + len])
-}
-
-fn looks_like_tls(detail: &str) -> bool {
-    let lower = detail.to_ascii_lowercase();
-    [
-        "certificate",
-        "tls",
-        "ssl",
-        "handshake",
-        "corrupt message",
-        "invalidcontenttype",
-    ]
-    .iter()
-    .any(|needle| lower.contains(needle))
-}
-
-/// The innermost cause of a `DisplayErrorContext` chain ("a: b: c (Kind)").
-fn last_cause(detail: &str) -> String {
-    detail.rsplit(": ").next().unwrap_or(detail).trim().to_owned()
+fn server_error(status: Option<u16>, code: &str, message: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(status) = status {
+        parts.push(format!("HTTP {status}"));
+    }
+    if !code.is_empty() {
+        parts.push(code.to_owned());
+    }
+    let mut text = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    };
+    if !message.is_empty() {
+        text.push_str(": ");
+        text.push_str(message.trim_end_matches('.'));
+    }
+    text
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const CTX: ErrorContext<'static> = ErrorContext {
-        endpoint: "http://127.0.0.1:9000",
-        bucket: "photos",
-    };
-
-    #[test]
-    fn credential_codes_map_to_bad_credentials() {
-        for code in ["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken"] {
-            let err = classify_service(Some(403), code.into(), String::new(), CTX);
-            assert!(matches!(err, StorageError::BadCredentials { .. }), "{code}");
-        }
-    }
-
-    #[test]
-    fn a_missing_bucket_names_bucket_and_endpoint() {
-        let err = classify_service(Some(404), "NoSuchBucket".into(), String::new(), CTX);
-        let text = err.to_string();
-        assert!(text.contains("`photos`") && text.contains("127.0.0.1:9000"), "{text}");
-    }
-
-    #[test]
-    fn a_wrong_region_says_which_region_the_server_wants() {
-        let msg = "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'";
-        let err = classify_service(Some(400), "AuthorizationHeaderMalformed".into(), msg.into(), CTX);
-        assert_eq!(
-            err,
-            StorageError::WrongRegion {
-                expected: " (`eu-west-1`)".into()
-            }
-        );
-    }
-
-    #[test]
-    fn a_bare_403_is_access_denied_with_a_hint() {
-        let err = classify_service(Some(403), String::new(), String::new(), CTX);
-        assert!(matches!(err, StorageError::AccessDenied { .. }));
-    }
-
-    #[test]
-    fn server_errors_are_transient_and_client_errors_are_not() {
-        let err = classify_service(Some(503), "SlowDown".into(), String::new(), CTX);
-        assert!(err.is_transient());
-        assert!(!StorageError::Cancelled.is_transient());
-    }
-}
+#[path = "error_tests.rs"]
+mod tests;

@@ -11,6 +11,7 @@ use crate::core::private_file::write_private_atomically;
 use crate::core::{Config, Secret, StorageConfig};
 use crate::storage::client::S3Store;
 use crate::storage::error::StorageError;
+use crate::storage::local_region::LocalService;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
 use s3s::auth::SimpleAuth;
@@ -18,6 +19,7 @@ use s3s::service::S3ServiceBuilder;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -75,13 +77,27 @@ impl LocalStore {
     /// Serves the store in this process on the requested (or remembered) port.
     /// Must be called inside a tokio runtime; the server stops when this value drops.
     pub async fn start(options: &LocalStoreOptions) -> Result<Self, StorageError> {
+        Self::start_checking_region(options, None).await
+    }
+
+    /// As [`LocalStore::start`], answering requests signed for any region but
+    /// `region` as Garage does (400 `AuthorizationHeaderMalformed` naming it).
+    /// For tests of region correction; s3s itself accepts any region.
+    pub async fn start_requiring_region(options: &LocalStoreOptions, region: &str) -> Result<Self, StorageError> {
+        Self::start_checking_region(options, Some(region.into())).await
+    }
+
+    async fn start_checking_region(
+        options: &LocalStoreOptions,
+        required_region: Option<Arc<str>>,
+    ) -> Result<Self, StorageError> {
         let state = load_or_create_state(&options.root)?;
         let listener = match bind(wanted_port(options, &state)).await {
             Ok(listener) => listener,
             Err(_) if options.port == 0 => bind(0).await.map_err(|e| bind_error(0, &e))?,
             Err(e) => return Err(bind_error(options.port, &e)),
         };
-        Self::serve(options, state, listener).await
+        Self::serve(options, state, listener, required_region).await
     }
 
     /// Uses a picbucket store already answering on the remembered port (the
@@ -90,7 +106,7 @@ impl LocalStore {
         let state = load_or_create_state(&options.root)?;
         let port = wanted_port(options, &state);
         match bind(port).await {
-            Ok(listener) => Self::serve(options, state, listener).await,
+            Ok(listener) => Self::serve(options, state, listener, None).await,
             Err(e) if port != 0 => {
                 let running = Self {
                     addr: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -107,7 +123,7 @@ impl LocalStore {
                     return Err(bind_error(port, &e));
                 }
                 let listener = bind(0).await.map_err(|e| bind_error(0, &e))?;
-                Self::serve(options, running.state.clone(), listener).await
+                Self::serve(options, running.state.clone(), listener, None).await
             }
             Err(e) => Err(bind_error(port, &e)),
         }
@@ -117,13 +133,18 @@ impl LocalStore {
         options: &LocalStoreOptions,
         mut state: LocalState,
         listener: TcpListener,
+        required_region: Option<Arc<str>>,
     ) -> Result<Self, StorageError> {
         let objects = options.root.join("objects");
         std::fs::create_dir_all(objects.join(&options.bucket)).map_err(|e| StorageError::LocalStore {
             detail: format!("cannot create {}: {e}", objects.display()),
         })?;
-        let fs = s3s_fs::FileSystem::new(&objects).map_err(|e| StorageError::LocalStore {
-            detail: format!("cannot use {}: {e:?}", objects.display()),
+        let fs = s3s_fs::FileSystem::new(&objects).map_err(|e| {
+            // s3s-fs errors have only a Debug form: log it, say it plainly.
+            tracing::warn!(error = ?e, "local store: cannot open its folder");
+            StorageError::LocalStore {
+                detail: format!("cannot use {}; check that it is a writable folder", objects.display()),
+            }
         })?;
         let service = {
             let mut builder = S3ServiceBuilder::new(fs);
@@ -131,7 +152,10 @@ impl LocalStore {
                 state.access_key.clone(),
                 state.secret_key.expose().to_owned(),
             ));
-            builder.build()
+            LocalService {
+                inner: builder.build(),
+                required_region,
+            }
         };
         let addr = listener
             .local_addr()
@@ -217,6 +241,7 @@ impl LocalStore {
             access_key: self.state.access_key.clone(),
             secret_key: self.state.secret_key.clone(),
             path_style: true,
+            ca_file: None,
         }
     }
 }
@@ -247,7 +272,7 @@ fn bind_error(port: u16, error: &std::io::Error) -> StorageError {
     }
 }
 
-async fn accept_loop(listener: TcpListener, service: s3s::service::S3Service, shutdown: CancellationToken) {
+async fn accept_loop(listener: TcpListener, service: LocalService, shutdown: CancellationToken) {
     let http = ConnBuilder::new(TokioExecutor::new());
     loop {
         let socket = tokio::select! {

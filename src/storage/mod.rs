@@ -4,19 +4,23 @@
 //! Every failure leaves as a [`StorageError`] whose message says what happened
 //! and what to do; the SDK's own error text goes to the log.
 
+mod classify;
 mod cleanup;
 mod client;
 mod connect;
 mod error;
 mod local;
+mod local_region;
 mod presign;
 mod probe;
 mod progress;
+mod region;
+mod tls;
 mod upload;
 
 pub use client::S3Store;
 pub use connect::connect;
-pub use error::StorageError;
+pub use error::{NetProblem, StorageError, TlsProblem};
 pub use local::{LocalStore, LocalStoreOptions};
 pub use probe::ConnectionReport;
 pub use progress::UploadProgress;

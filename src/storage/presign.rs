@@ -18,8 +18,11 @@ impl S3Store {
             .key(key)
             .presigned(config)
             .await
-            .map_err(|e| StorageError::Config {
-                detail: format!("cannot sign a link ({})", aws_sdk_s3::error::DisplayErrorContext(&e)),
+            .map_err(|e| {
+                tracing::warn!(error = %aws_sdk_s3::error::DisplayErrorContext(&e), "cannot sign a link");
+                StorageError::Config {
+                    detail: "no link could be signed with them; check the endpoint URL, region and keys".into(),
+                }
             })?;
         Ok(request.uri().to_owned())
     }

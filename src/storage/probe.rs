@@ -2,8 +2,9 @@
 //! without needing ListBuckets (which scoped keys often lack).
 
 use crate::core::LinkExpiry;
+use crate::storage::classify::classify;
 use crate::storage::client::S3Store;
-use crate::storage::error::{StorageError, classify};
+use crate::storage::error::StorageError;
 use aws_sdk_s3::primitives::ByteStream;
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,11 @@ use std::time::{Duration, Instant};
 pub struct ConnectionReport {
     pub endpoint: String,
     pub bucket: String,
+    /// The region that worked (the server's, if it named another).
     pub region: String,
+    /// The configured region, when the server named another and the store
+    /// switched: the caller should save `region` in the settings.
+    pub region_corrected_from: Option<String>,
     pub round_trip: Duration,
 }
 
@@ -25,7 +30,15 @@ impl std::fmt::Display for ConnectionReport {
             self.endpoint,
             self.region,
             self.round_trip.as_millis()
-        )
+        )?;
+        if let Some(configured) = &self.region_corrected_from {
+            write!(
+                f,
+                ". Region corrected from `{configured}` to `{}`, the region the server asked for",
+                self.region
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -59,7 +72,8 @@ impl S3Store {
         Ok(ConnectionReport {
             endpoint: self.endpoint.clone(),
             bucket: self.bucket.clone(),
-            region: self.region.clone(),
+            region: self.region().to_owned(),
+            region_corrected_from: self.corrected_region().map(|_| self.configured_region().to_owned()),
             round_trip: started.elapsed(),
         })
     }

@@ -66,6 +66,28 @@ impl Destinations {
         Ok(destination)
     }
 
+    /// A store for checking `config` (Test connection): nothing is cached, and
+    /// on the built-in store a bucket that does not exist is not created, so
+    /// the check reports it missing.
+    pub async fn probe(&mut self, config: &Config) -> Result<Destination, StorageError> {
+        if let Some(invalid) = config.field_errors().into_iter().next() {
+            return Err(StorageError::Config {
+                detail: invalid.to_string(),
+            });
+        }
+        if !config.storage.uses_local_store() {
+            return Ok(Destination {
+                store: Arc::new(S3Store::new(&config.storage).await?),
+                local: None,
+            });
+        }
+        let local = self.local_store(config).await?;
+        Ok(Destination {
+            store: Arc::new(S3Store::new(&local.storage_config_for(config.storage.bucket.trim())).await?),
+            local: Some(local),
+        })
+    }
+
     /// The running local store, started on first use; started again only when
     /// its own settings (port, data folder) change.
     async fn local_store(&mut self, config: &Config) -> Result<Arc<LocalStore>, StorageError> {

@@ -408,12 +408,15 @@ impl Worker {
         ));
     }
 
+    /// Checks the draft settings as typed. For the built-in store the running
+    /// server is reused (when the draft keeps its port and folder), with the
+    /// draft's bucket, which the test does not create.
     fn test_connection(&self, config: Config) {
         let sink = self.sink.clone();
         let destinations = self.destinations.clone();
         tokio::spawn(async move {
             let result = async {
-                let destination: Destination = destinations.lock().await.resolve(&config).await?;
+                let destination: Destination = destinations.lock().await.probe(&config).await?;
                 destination.store.test_connection().await
             }
             .await;

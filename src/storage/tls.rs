@@ -1,0 +1,80 @@
+//! Which certificate authorities an https endpoint may use: the system's
+//! store, plus PEM files named by the profile (`ca_file`), by `AWS_CA_BUNDLE`
+//! (the AWS tools' convention) and by `SSL_CERT_FILE` (OpenSSL's).
+
+use crate::storage::error::StorageError;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
+use aws_smithy_http_client::{Builder, ConnectorBuilder};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// An HTTP(S) client that trusts the system's CAs and the extra ones named in
+/// the settings or the environment. Fails if `ca_file` or `AWS_CA_BUNDLE`
+/// cannot be read or holds no usable certificate.
+pub(crate) fn http_client(ca_file: Option<&Path>) -> Result<SharedHttpClient, StorageError> {
+    let mut trust = TrustStore::empty().with_native_roots(system_store_has_certificates());
+    if let Some(path) = ca_file.filter(|p| !p.as_os_str().is_empty()) {
+        trust = trust.with_pem_certificate(read_ca_file(path, "ca_file")?);
+    }
+    if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        trust = trust.with_pem_certificate(read_ca_file(Path::new(&path), "AWS_CA_BUNDLE")?);
+    }
+    // SSL_CERT_FILE is shared with other programs: a bad one is logged, not fatal.
+    if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
+        match read_ca_file(Path::new(&path), "SSL_CERT_FILE") {
+            Ok(pem) => trust = trust.with_pem_certificate(pem),
+            Err(error) => tracing::warn!(%error, "ignoring SSL_CERT_FILE"),
+        }
+    }
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| StorageError::Config {
+            detail: format!("the TLS settings cannot be used ({e})"),
+        })?;
+    // As aws-smithy-runtime's default https client, with our trust store.
+    Ok(Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context.clone());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    }))
+}
+
+/// The system store (or `SSL_CERT_DIR`), loaded once. Telling the client to use
+/// an empty one trips a debug assertion in aws-smithy-http-client.
+fn system_store_has_certificates() -> bool {
+    static FOUND: OnceLock<bool> = OnceLock::new();
+    *FOUND.get_or_init(|| !rustls_native_certs::load_native_certs().certs.is_empty())
+}
+
+/// The PEM certificates of `path`, checked here because the TLS layer panics
+/// on a certificate it cannot parse.
+fn read_ca_file(path: &Path, setting: &str) -> Result<Vec<u8>, StorageError> {
+    let bad = |why: String| StorageError::Config {
+        detail: format!("the CA file {} named by {setting} {why}", path.display()),
+    };
+    let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| bad("is not a valid PEM file".into()))?;
+    if certificates.is_empty() {
+        return Err(bad("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into()));
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in certificates {
+        roots
+            .add(certificate)
+            .map_err(|_| bad("holds a certificate that cannot be used as a CA".into()))?;
+    }
+    Ok(pem)
+}
