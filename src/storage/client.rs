@@ -1,6 +1,8 @@
 //! One S3 client per configuration.
 
-use crate::core::StorageConfig;
+use crate::core::{ChecksumSetting, StorageConfig};
+use crate::storage::checksum::Algorithm;
+use crate::storage::checksum_memory::ChecksumMemory;
 use crate::storage::error::{ErrorContext, StorageError, classify};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
@@ -25,6 +27,9 @@ pub struct S3Store {
     pub(crate) region: String,
     /// Set once the bucket is known to exist, so the check runs once per client.
     pub(crate) bucket_seen: Arc<OnceCell<()>>,
+    /// `storage.checksum`, and what `auto` learned about this destination.
+    pub(crate) checksum: ChecksumSetting,
+    pub(crate) checksum_memory: Arc<ChecksumMemory>,
 }
 
 impl std::fmt::Debug for S3Store {
@@ -67,7 +72,9 @@ impl S3Store {
             // by R2, B2 and older MinIO; send checksums only where S3 requires them.
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            // One attempt: uploads retry in our own loop (retry.rs), which
+            // re-reads the file and its checksum from disk on every try.
+            .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))
@@ -82,13 +89,45 @@ impl S3Store {
         } else {
             endpoint
         };
+        let bucket = settings.bucket.trim().to_owned();
+        let checksum_memory = ChecksumMemory::load(ChecksumMemory::default_file(), &display_endpoint, &bucket);
         Ok(Self {
             client: Client::from_conf(builder.build()),
-            bucket: settings.bucket.trim().to_owned(),
+            bucket,
             endpoint: display_endpoint,
             region,
             bucket_seen: Arc::new(OnceCell::new()),
+            checksum: settings.checksum,
+            checksum_memory: Arc::new(checksum_memory),
         })
+    }
+
+    /// Keeps what `checksum = "auto"` learns in `file` instead of the data
+    /// directory's `checksum-fallbacks.toml` (tests; `None`: this process only).
+    pub fn with_checksum_memory(mut self, file: Option<std::path::PathBuf>) -> Self {
+        self.checksum_memory = Arc::new(ChecksumMemory::load(file, &self.endpoint, &self.bucket));
+        self
+    }
+
+    /// Waits at most `read` for a response (default 60 s; tests use less).
+    pub fn with_read_timeout(mut self, read: Duration) -> Self {
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .read_timeout(read)
+            .build();
+        let config = self.client.config().to_builder().timeout_config(timeouts).build();
+        self.client = Client::from_conf(config);
+        self
+    }
+
+    /// The checksum the next upload request carries: the setting's, or
+    /// Content-MD5 once `auto` saw this destination refuse checksum headers.
+    pub(crate) fn checksum_algorithm(&self) -> Algorithm {
+        if self.checksum == ChecksumSetting::Auto && self.checksum_memory.md5_only() {
+            Algorithm::Md5
+        } else {
+            Algorithm::initial(self.checksum)
+        }
     }
 
     pub fn bucket(&self) -> &str {

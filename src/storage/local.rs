@@ -126,7 +126,8 @@ impl LocalStore {
             detail: format!("cannot use {}: {e:?}", objects.display()),
         })?;
         let service = {
-            let mut builder = S3ServiceBuilder::new(fs);
+            // Verifies checksums before an object is put in place (verified_fs.rs).
+            let mut builder = S3ServiceBuilder::new(crate::storage::verified_fs::VerifiedFs::new(fs));
             builder.set_auth(SimpleAuth::from_single(
                 state.access_key.clone(),
                 state.secret_key.expose().to_owned(),
@@ -192,6 +193,7 @@ impl LocalStore {
             access_key: self.state.access_key.clone(),
             secret_key: self.state.secret_key.clone(),
             path_style: true,
+            checksum: Default::default(),
         }
     }
 }

@@ -4,14 +4,19 @@
 //! Every failure leaves as a [`StorageError`] whose message says what happened
 //! and what to do; the SDK's own error text goes to the log.
 
+mod checksum;
+mod checksum_memory;
 mod client;
 mod connect;
 mod error;
 mod local;
+mod multipart;
 mod presign;
 mod probe;
 mod progress;
+mod retry;
 mod upload;
+mod verified_fs;
 
 pub use client::S3Store;
 pub use connect::connect;
