@@ -129,7 +129,10 @@ fn the_built_in_store_keeps_no_object_after_a_refused_checksum() {
 
     assert_eq!(server.object_count(), 1, "only the good object is stored");
     let missing = server.runtime.block_on(direct.get_bytes("bad.jpg")).unwrap_err();
-    assert!(matches!(missing, StorageError::Server { status: Some(404), .. }), "{missing}");
+    assert!(
+        matches!(missing, StorageError::Server { status: Some(404), .. }),
+        "{missing}"
+    );
     assert_eq!(server.get("keep.jpg"), read(&good));
 }
 
@@ -202,7 +205,10 @@ fn a_multipart_upload_with_one_corrupted_part_ends_byte_identical() {
     let path = noise_file(server.data.path(), "big.bin", 12_000_000);
     let progress = upload_with(&server, &store, &path, "big.bin", 5).expect("the part is sent again");
     assert_eq!(progress.sent_bytes(), 12_000_000);
-    assert!(server.get("big.bin") == read(&path), "multipart object differs from the file");
+    assert!(
+        server.get("big.bin") == read(&path),
+        "multipart object differs from the file"
+    );
     let parts: Vec<_> = proxy
         .puts()
         .into_iter()
@@ -278,6 +284,62 @@ fn each_checksum_setting_sends_its_header_and_survives_corruption() {
         assert_eq!(server.get("s.jpg"), read(&path), "{setting:?}");
         let puts = proxy.puts();
         assert_eq!(puts.len(), 2, "{setting:?}");
-        assert!(puts.iter().all(|(head, _)| head.header(header).is_some()), "{setting:?}");
+        assert!(
+            puts.iter().all(|(head, _)| head.header(header).is_some()),
+            "{setting:?}"
+        );
     }
+}
+
+#[test]
+fn a_file_that_changes_during_the_upload_fails_at_once_with_its_sentence() {
+    let server = TestServer::start();
+    let path = noise_file(server.data.path(), "moving.bin", 400_000);
+    let target = path.clone();
+    // The first body is damaged on the way, and meanwhile the file is rewritten.
+    let plan = move |head: &RequestHead| {
+        if head.body_index == Some(1) {
+            std::fs::write(&target, vec![7u8; 400_000]).unwrap();
+            Fault::FlipByte
+        } else {
+            Fault::Pass
+        }
+    };
+    let proxy = FaultProxy::start(&server.runtime, socket_addr(&server.store.endpoint()), plan);
+    let store = client(&server, &via(&server, &proxy));
+    let error = upload_with(&server, &store, &path, "moving.bin", 5).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "The file could not be read during upload: the file changed on disk during the upload; add it again"
+    );
+    assert_eq!(proxy.puts().len(), 1, "not retried");
+    assert_eq!(server.object_count(), 0);
+}
+
+#[test]
+fn auto_switches_to_content_md5_when_a_server_accepts_but_does_not_echo_the_checksum() {
+    let (server, proxy) = start(|head| {
+        if head.is_put() {
+            Fault::HideChecksumEcho
+        } else {
+            Fault::Pass
+        }
+    });
+    let config = via(&server, &proxy);
+    let store = client(&server, &config);
+    let first = write_image(server.data.path(), "a.jpg", ImageFormat::Jpeg, 64, 48);
+    upload_with(&server, &store, &first, "a.jpg", 1).expect("sent again with Content-MD5");
+    let second = write_image(server.data.path(), "b.jpg", ImageFormat::Jpeg, 80, 48);
+    upload_with(&server, &store, &second, "b.jpg", 1).expect("Content-MD5 from the start");
+    assert_eq!(server.get("a.jpg"), read(&first));
+    assert_eq!(server.get("b.jpg"), read(&second));
+    let sent: Vec<bool> = proxy
+        .puts()
+        .iter()
+        .map(|(head, _)| head.header("content-md5").is_some())
+        .collect();
+    assert_eq!(sent, [false, true, true], "CRC32C once, then Content-MD5");
+    // The MD5 ETag proved the bytes, so no HEAD beyond the bucket check.
+    let heads = proxy.requests().iter().filter(|(h, _)| h.method == "HEAD").count();
+    assert_eq!(heads, 1);
 }

@@ -159,7 +159,11 @@ pub(crate) fn refine(error: StorageError, sent: Algorithm) -> StorageError {
     };
     if is_mismatch(code, message) {
         return StorageError::ChecksumMismatch {
-            code: if code.is_empty() { "checksum mismatch".into() } else { code.clone() },
+            code: if code.is_empty() {
+                "checksum mismatch".into()
+            } else {
+                code.clone()
+            },
         };
     }
     if sent != Algorithm::Md5 && refuses_checksum_header(*status, code, message) {

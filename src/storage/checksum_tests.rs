@@ -5,7 +5,10 @@ fn digests_match_the_published_check_values() {
     // The standard "123456789" check values of each algorithm.
     assert_eq!(digest_bytes(Algorithm::Crc32c, b"123456789").base64, "4waSgw==");
     assert_eq!(digest_bytes(Algorithm::Crc64Nvme, b"123456789").base64, "rosUhgp5mIg=");
-    assert_eq!(digest_bytes(Algorithm::Md5, b"123456789").base64, "JfnnlDI7RTiF9RgfG2JNCw==");
+    assert_eq!(
+        digest_bytes(Algorithm::Md5, b"123456789").base64,
+        "JfnnlDI7RTiF9RgfG2JNCw=="
+    );
     assert_eq!(digest_bytes(Algorithm::Md5, b"").base64, "1B2M2Y8AsgTpgAmY7PhCfg==");
 }
 
@@ -14,7 +17,9 @@ fn a_file_range_is_hashed_like_the_same_bytes_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("data.bin");
     // Longer than one read chunk, so chunking is exercised.
-    let bytes: Vec<u8> = (0..(READ_CHUNK * 2 + 777) as u32).map(|i| (i * 31 % 251) as u8).collect();
+    let bytes: Vec<u8> = (0..(READ_CHUNK * 2 + 777) as u32)
+        .map(|i| (i * 31 % 251) as u8)
+        .collect();
     std::fs::write(&path, &bytes).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     for algorithm in [Algorithm::Crc32c, Algorithm::Crc64Nvme, Algorithm::Md5] {
@@ -53,10 +58,16 @@ fn mismatch_codes_become_checksum_mismatch() {
         ("BadDigest", "content_md5 mismatch"),
         ("XAmzContentChecksumMismatch", ""),
         ("InvalidDigest", ""),
-        ("InvalidRequest", "Value for x-amz-checksum-crc32c header is invalid: checksum did not match"),
+        (
+            "InvalidRequest",
+            "Value for x-amz-checksum-crc32c header is invalid: checksum did not match",
+        ),
     ] {
         let refined = refine(server(400, code, message), Algorithm::Crc32c);
-        assert!(matches!(refined, StorageError::ChecksumMismatch { .. }), "{code}: {refined}");
+        assert!(
+            matches!(refined, StorageError::ChecksumMismatch { .. }),
+            "{code}: {refined}"
+        );
     }
 }
 

@@ -16,7 +16,11 @@ impl S3Store {
     /// Uploads in parts. With `auto`, a server that refuses the checksum
     /// headers (at create or at a part) gets the upload restarted once with
     /// Content-MD5.
-    pub(crate) async fn put_multipart(&self, upload: Upload<'_>, cancel: &CancellationToken) -> Result<(), StorageError> {
+    pub(crate) async fn put_multipart(
+        &self,
+        upload: Upload<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<(), StorageError> {
         let first = self.checksum_algorithm();
         match self.put_multipart_with(upload, first, cancel).await {
             Err(StorageError::ChecksumRefused { header, code })
@@ -139,7 +143,12 @@ impl S3Store {
             .build())
     }
 
-    async fn complete(&self, upload: Upload<'_>, upload_id: &str, parts: Vec<CompletedPart>) -> Result<(), StorageError> {
+    async fn complete(
+        &self,
+        upload: Upload<'_>,
+        upload_id: &str,
+        parts: Vec<CompletedPart>,
+    ) -> Result<(), StorageError> {
         let key = upload.request.key;
         let body = CompletedMultipartUpload::builder().set_parts(Some(parts)).build();
         upload

@@ -104,7 +104,7 @@ pub(crate) fn is_retryable(error: &StorageError) -> bool {
             matches!(status, Some(500 | 502 | 503 | 504))
                 || matches!(
                     code.as_str(),
-                    "SlowDown" | "RequestTimeout" | "InternalError" | "ServiceUnavailable" | "ResponseInterrupted"
+                    "SlowDown" | "RequestTimeout" | "InternalError" | "ServiceUnavailable"
                 )
         }
         _ => false,

@@ -96,7 +96,10 @@ fn max_attempts_is_clamped_to_one_through_twenty() {
 }
 
 /// Runs `run_with` on a current-thread runtime, recording the waits.
-fn drive(policy: RetryPolicy, outcomes: Vec<Result<u32, StorageError>>) -> (Result<u32, StorageError>, Vec<u32>, Vec<Duration>) {
+fn drive(
+    policy: RetryPolicy,
+    outcomes: Vec<Result<u32, StorageError>>,
+) -> (Result<u32, StorageError>, Vec<u32>, Vec<Duration>) {
     let outcomes = RefCell::new(outcomes.into_iter());
     let tries = RefCell::new(Vec::new());
     let waits = RefCell::new(Vec::new());

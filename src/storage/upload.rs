@@ -134,8 +134,21 @@ impl S3Store {
 
     /// One try at the whole file, with the `auto` fallback inside it.
     async fn put_single(&self, upload: Upload<'_>) -> Result<Stored, StorageError> {
-        self.with_checksum_fallback(|algorithm| self.put_single_with(upload, algorithm))
-            .await
+        let stored = self
+            .with_checksum_fallback(|algorithm| self.put_single_with(upload, algorithm))
+            .await?;
+        let sent = self.checksum_algorithm();
+        if stored == Stored::Acknowledged && self.checksum == ChecksumSetting::Auto && sent != Algorithm::Md5 {
+            // Accepted without the checksum echoed: the server may have
+            // ignored the header (one that refuses it is handled above). Every
+            // S3 server checks Content-MD5 and answers with its MD5 as ETag,
+            // so this destination gets Content-MD5 from now on, and this file
+            // is sent once more so that it, too, is verified.
+            tracing::info!(header = sent.header(), endpoint = %self.endpoint, "checksum not echoed; sending Content-MD5");
+            self.checksum_memory.learn_md5_only();
+            return self.put_single_with(upload, Algorithm::Md5).await;
+        }
+        Ok(stored)
     }
 
     async fn put_single_with(&self, upload: Upload<'_>, algorithm: Algorithm) -> Result<Stored, StorageError> {
@@ -171,7 +184,11 @@ impl S3Store {
             Algorithm::Md5 => None,
         };
         let verified = echoed == Some(digest.base64.as_str()) || etag_is_md5(out.e_tag(), &digest);
-        Ok(if verified { Stored::Verified } else { Stored::Acknowledged })
+        Ok(if verified {
+            Stored::Verified
+        } else {
+            Stored::Acknowledged
+        })
     }
 
     /// Runs `send` with this destination's checksum; when `auto` meets a
@@ -198,13 +215,14 @@ impl S3Store {
     /// object with the right size.
     async fn confirm_stored(&self, upload: Upload<'_>) -> Result<(), StorageError> {
         let key = upload.request.key;
-        let (stored, _) = upload
-            .policy
-            .run("confirm", |_| self.head(key))
-            .await
-            .map_err(|e| StorageError::Verification {
-                detail: format!("the object is not readable after upload ({e})"),
-            })?;
+        let (stored, _) =
+            upload
+                .policy
+                .run("confirm", |_| self.head(key))
+                .await
+                .map_err(|e| StorageError::Verification {
+                    detail: format!("the object is not readable after upload ({e})"),
+                })?;
         let expected = upload.request.size_bytes;
         if stored != expected {
             return Err(StorageError::Verification {

@@ -36,6 +36,9 @@ pub enum Fault {
     Stall,
     /// Answer `501 NotImplemented` naming the checksum header, as R2 does.
     RefuseChecksum,
+    /// Forward it, but drop the `x-amz-checksum-*` headers from the answer,
+    /// like a server that ignores checksum headers.
+    HideChecksumEcho,
 }
 
 /// A parsed request head.
@@ -194,13 +197,18 @@ async fn handle(
                 Fault::RefuseChecksum => {
                     let header = head.checksum_header().unwrap_or("x-amz-checksum").to_owned();
                     let message = format!("Header '{header}' with value 'x' not implemented");
-                    respond(&mut client, "501 Not Implemented", &s3_error("NotImplemented", &message)).await?;
+                    respond(
+                        &mut client,
+                        "501 Not Implemented",
+                        &s3_error("NotImplemented", &message),
+                    )
+                    .await?;
                 }
                 _ => tokio::time::sleep(STALL).await,
             }
             return Ok(());
         }
-        Fault::Pass | Fault::FlipByte => {}
+        Fault::Pass | Fault::FlipByte | Fault::HideChecksumEcho => {}
     }
     while buffered.len() < length {
         read_more(&mut client, &mut buffered).await?;
@@ -219,7 +227,9 @@ async fn handle(
         let interim = status_line.split(' ').nth(1).is_some_and(|code| code.starts_with('1'));
         let mut out = format!("{status_line}\r\n");
         for (name, value) in &headers {
-            if interim || !matches!(name.to_ascii_lowercase().as_str(), "connection" | "keep-alive") {
+            let lower = name.to_ascii_lowercase();
+            let hidden = fault == Fault::HideChecksumEcho && lower.starts_with("x-amz-checksum-");
+            if interim || !(hidden || matches!(lower.as_str(), "connection" | "keep-alive")) {
                 out.push_str(&format!("{name}: {value}\r\n"));
             }
         }
