@@ -328,7 +328,8 @@ fn auto_switches_to_content_md5_when_a_server_accepts_but_does_not_echo_the_chec
     let config = via(&server, &proxy);
     let store = client(&server, &config);
     let first = write_image(server.data.path(), "a.jpg", ImageFormat::Jpeg, 64, 48);
-    upload_with(&server, &store, &first, "a.jpg", 1).expect("sent again with Content-MD5");
+    let progress = upload_with(&server, &store, &first, "a.jpg", 1).expect("sent again with Content-MD5");
+    assert_eq!(progress.sent_bytes(), read(&first).len() as u64, "the file counts once");
     let second = write_image(server.data.path(), "b.jpg", ImageFormat::Jpeg, 80, 48);
     upload_with(&server, &store, &second, "b.jpg", 1).expect("Content-MD5 from the start");
     assert_eq!(server.get("a.jpg"), read(&first));

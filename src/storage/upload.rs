@@ -87,9 +87,10 @@ impl S3Store {
     /// aborted so no parts are left behind).
     ///
     /// Requests per file: one PUT when the server echoes the checksum (AWS,
-    /// MinIO, R2, s3s-fs; for Content-MD5 the ETag), otherwise PUT + HEAD;
-    /// multipart: create + one per 8 MiB part + complete + HEAD. The first
-    /// upload of a client adds one HEAD on the bucket. Retries add requests.
+    /// MinIO, s3s-fs; with Content-MD5, an ETag equal to the MD5), otherwise
+    /// PUT + HEAD; multipart: create + one per 8 MiB part + complete + HEAD.
+    /// The first upload of a client adds one HEAD on the bucket; retries and
+    /// the one-time `auto` fallback add requests.
     pub async fn upload_file(
         &self,
         request: UploadRequest<'_>,
@@ -146,6 +147,7 @@ impl S3Store {
             // is sent once more so that it, too, is verified.
             tracing::info!(header = sent.header(), endpoint = %self.endpoint, "checksum not echoed; sending Content-MD5");
             self.checksum_memory.learn_md5_only();
+            upload.progress.restart_all();
             return self.put_single_with(upload, Algorithm::Md5).await;
         }
         Ok(stored)

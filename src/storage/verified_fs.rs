@@ -138,6 +138,24 @@ impl ByteStream for Verifying {
     }
 }
 
+/// The announced checksums of a `PutObjectInput` or `UploadPartInput`
+/// (same field names, different types).
+macro_rules! expected_from {
+    ($input:expr) => {
+        Expected {
+            content_md5: $input.content_md5.clone(),
+            checksums: Checksum {
+                checksum_crc32: $input.checksum_crc32.clone(),
+                checksum_crc32c: $input.checksum_crc32c.clone(),
+                checksum_crc64nvme: $input.checksum_crc64nvme.clone(),
+                checksum_sha1: $input.checksum_sha1.clone(),
+                checksum_sha256: $input.checksum_sha256.clone(),
+                ..Default::default()
+            },
+        }
+    };
+}
+
 fn bad_digest<T>(result: S3Result<T>, mismatch: &AtomicBool) -> S3Result<T> {
     match result {
         Err(_) if mismatch.load(Ordering::SeqCst) => Err(s3_error!(
@@ -152,17 +170,7 @@ fn bad_digest<T>(result: S3Result<T>, mismatch: &AtomicBool) -> S3Result<T> {
 impl S3 for VerifiedFs {
     async fn put_object(&self, mut req: S3Request<PutObjectInput>) -> S3Result<S3Response<PutObjectOutput>> {
         let input = &mut req.input;
-        let expected = Expected {
-            content_md5: input.content_md5.clone(),
-            checksums: Checksum {
-                checksum_crc32: input.checksum_crc32.clone(),
-                checksum_crc32c: input.checksum_crc32c.clone(),
-                checksum_crc64nvme: input.checksum_crc64nvme.clone(),
-                checksum_sha1: input.checksum_sha1.clone(),
-                checksum_sha256: input.checksum_sha256.clone(),
-                ..Default::default()
-            },
-        };
+        let expected = expected_from!(input);
         let mismatch = Arc::new(AtomicBool::new(false));
         input.body = verify(input.body.take(), expected, &mismatch);
         bad_digest(self.inner.put_object(req).await, &mismatch)
@@ -170,17 +178,7 @@ impl S3 for VerifiedFs {
 
     async fn upload_part(&self, mut req: S3Request<UploadPartInput>) -> S3Result<S3Response<UploadPartOutput>> {
         let input = &mut req.input;
-        let expected = Expected {
-            content_md5: input.content_md5.clone(),
-            checksums: Checksum {
-                checksum_crc32: input.checksum_crc32.clone(),
-                checksum_crc32c: input.checksum_crc32c.clone(),
-                checksum_crc64nvme: input.checksum_crc64nvme.clone(),
-                checksum_sha1: input.checksum_sha1.clone(),
-                checksum_sha256: input.checksum_sha256.clone(),
-                ..Default::default()
-            },
-        };
+        let expected = expected_from!(input);
         let mismatch = Arc::new(AtomicBool::new(false));
         input.body = verify(input.body.take(), expected, &mismatch);
         bad_digest(self.inner.upload_part(req).await, &mismatch)
