@@ -344,3 +344,33 @@ fn auto_switches_to_content_md5_when_a_server_accepts_but_does_not_echo_the_chec
     let heads = proxy.requests().iter().filter(|(h, _)| h.method == "HEAD").count();
     assert_eq!(heads, 1);
 }
+
+#[test]
+fn a_multipart_upload_refused_at_create_restarts_with_content_md5() {
+    // B2 refuses `x-amz-checksum-algorithm` on CreateMultipartUpload.
+    let (server, proxy) = start(|head| {
+        if head.checksum_header().is_some() {
+            Fault::RefuseChecksum
+        } else {
+            Fault::Pass
+        }
+    });
+    let store = client(&server, &via(&server, &proxy));
+    let path = noise_file(server.data.path(), "big.bin", 9 * MIB);
+    let progress = upload_with(&server, &store, &path, "big.bin", 1).expect("restarted with Content-MD5");
+    assert_eq!(progress.sent_bytes(), 9 * MIB);
+    assert!(
+        server.get("big.bin") == read(&path),
+        "multipart object differs from the file"
+    );
+    let requests = proxy.requests();
+    let creates: Vec<_> = requests
+        .iter()
+        .filter(|(h, _)| h.target.ends_with("?uploads"))
+        .collect();
+    assert_eq!(creates.len(), 2);
+    assert_eq!(creates[0].1, Fault::RefuseChecksum);
+    let parts = proxy.puts();
+    assert_eq!(parts.len(), 2);
+    assert!(parts.iter().all(|(h, _)| h.header("content-md5").is_some()));
+}
