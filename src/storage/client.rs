@@ -70,6 +70,7 @@ impl S3Store {
             .force_path_style(settings.path_style)
             // The SDK's default CRC32 headers and aws-chunked trailers are refused
             // by R2, B2 and older MinIO; send checksums only where S3 requires them.
+            // Uploads set their own checksum values per request (upload.rs).
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
             // One attempt: uploads retry in our own loop (retry.rs), which
