@@ -25,6 +25,7 @@ fn upload(
         content_type,
         size_bytes,
         multipart_threshold_bytes: threshold,
+        max_attempts: 5,
     };
     server
         .runtime

@@ -1,5 +1,6 @@
 //! Settings: their TOML form, defaults, checks, and atomic owner-only saving.
 
+use crate::core::checksum::ChecksumSetting;
 use crate::core::expiry::LinkExpiry;
 use crate::core::image_kind::{ImageKind, describe_kinds};
 use crate::core::naming::KeyTemplate;
@@ -65,6 +66,8 @@ pub struct StorageConfig {
     /// servers with a private CA). Trusted besides the system's store.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// Integrity check sent with every upload and part: auto, crc64nvme, crc32c or md5.
+    pub checksum: ChecksumSetting,
 }
 
 impl Default for StorageConfig {
@@ -77,6 +80,7 @@ impl Default for StorageConfig {
             secret_key: Secret::default(),
             path_style: true,
             ca_file: None,
+            checksum: ChecksumSetting::default(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct UploadConfig {
     /// Longest allowed side, against decompression bombs.
     pub max_side_px: u32,
     pub max_megapixels: u32,
+    /// Tries per request (first try included) before a transient failure is reported.
+    pub max_attempts: u32,
 }
 
 impl Default for UploadConfig {
@@ -116,6 +122,7 @@ impl Default for UploadConfig {
             multipart_threshold_mb: 16,
             max_side_px: 16_384,
             max_megapixels: 100,
+            max_attempts: 5,
         }
     }
 }
@@ -328,6 +335,12 @@ impl Config {
             bad(
                 "upload.multipart_threshold_mb",
                 "must be at least 5, the smallest part S3 accepts".into(),
+            );
+        }
+        if !(1..=20).contains(&upload.max_attempts) {
+            bad(
+                "upload.max_attempts",
+                format!("{} is out of range; use 1 to 20", upload.max_attempts),
             );
         }
         if upload.max_side_px == 0 || upload.max_megapixels == 0 {

@@ -102,3 +102,19 @@ fn debug_output_of_a_config_hides_the_secret_key() {
     config.storage.secret_key = Secret::new("hunter2-secret");
     assert!(!format!("{config:?}").contains("hunter2"));
 }
+
+#[test]
+fn checksum_and_max_attempts_parse_and_are_range_checked() {
+    let config = Config::from_toml("[storage]\nchecksum = \"md5\"\n[upload]\nmax_attempts = 1\n").unwrap();
+    assert_eq!(config.storage.checksum, crate::core::ChecksumSetting::Md5);
+    assert_eq!(config.upload.max_attempts, 1);
+    assert_eq!(Config::default().storage.checksum, crate::core::ChecksumSetting::Auto);
+    assert_eq!(Config::default().upload.max_attempts, 5);
+    assert!(Config::from_toml("[storage]\nchecksum = \"sha1\"\n").is_err());
+    for bad in [0, 21] {
+        let mut config = Config::default();
+        config.upload.max_attempts = bad;
+        let error = config.validate().unwrap_err();
+        assert_eq!(error.key, "upload.max_attempts", "{bad}");
+    }
+}

@@ -3,6 +3,7 @@
 //! Nothing here names tokio, egui or the S3 SDK, so all of it is unit-tested
 //! without a runtime, a window or a server.
 
+pub mod checksum;
 pub mod config;
 pub mod expiry;
 pub mod image_kind;
@@ -16,6 +17,7 @@ pub mod thumbnail;
 pub mod toml_merge;
 pub mod validate;
 
+pub use checksum::ChecksumSetting;
 pub use config::{Config, ConfigError, LocalStoreConfig, StorageConfig, UiConfig, UploadConfig};
 pub use expiry::LinkExpiry;
 pub use image_kind::ImageKind;

@@ -1,6 +1,8 @@
 //! One S3 client per configuration.
 
-use crate::core::StorageConfig;
+use crate::core::{ChecksumSetting, StorageConfig};
+use crate::storage::checksum::Algorithm;
+use crate::storage::checksum_memory::ChecksumMemory;
 use crate::storage::classify::{ErrorContext, classify};
 use crate::storage::error::StorageError;
 use crate::storage::region::RegionalClient;
@@ -27,6 +29,9 @@ pub struct S3Store {
     pub(crate) endpoint: String,
     /// Set once the bucket is known to exist, so the check runs once per client.
     pub(crate) bucket_seen: Arc<OnceCell<()>>,
+    /// `storage.checksum`, and what `auto` learned about this destination.
+    pub(crate) checksum: ChecksumSetting,
+    pub(crate) checksum_memory: Arc<ChecksumMemory>,
 }
 
 impl std::fmt::Debug for S3Store {
@@ -70,9 +75,12 @@ impl S3Store {
             .force_path_style(settings.path_style)
             // The SDK's default CRC32 headers and aws-chunked trailers are refused
             // by R2, B2 and older MinIO; send checksums only where S3 requires them.
+            // Uploads set their own checksum values per request (upload.rs).
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            // One attempt: uploads retry in our own loop (retry.rs), which
+            // re-reads the file and its checksum from disk on every try.
+            .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))
@@ -87,12 +95,44 @@ impl S3Store {
         } else {
             endpoint
         };
+        let bucket = settings.bucket.trim().to_owned();
+        let checksum_memory = ChecksumMemory::load(ChecksumMemory::default_file(), &display_endpoint, &bucket);
         Ok(Self {
             client: RegionalClient::new(Client::from_conf(builder.build()), region),
-            bucket: settings.bucket.trim().to_owned(),
+            bucket,
             endpoint: display_endpoint,
             bucket_seen: Arc::new(OnceCell::new()),
+            checksum: settings.checksum,
+            checksum_memory: Arc::new(checksum_memory),
         })
+    }
+
+    /// Keeps what `checksum = "auto"` learns in `file` instead of the data
+    /// directory's `checksum-fallbacks.toml` (tests; `None`: this process only).
+    pub fn with_checksum_memory(mut self, file: Option<std::path::PathBuf>) -> Self {
+        self.checksum_memory = Arc::new(ChecksumMemory::load(file, &self.endpoint, &self.bucket));
+        self
+    }
+
+    /// Waits at most `read` for a response (default 60 s; tests use less).
+    pub fn with_read_timeout(mut self, read: Duration) -> Self {
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .read_timeout(read)
+            .build();
+        let config = self.client.config().to_builder().timeout_config(timeouts).build();
+        self.client = RegionalClient::new(Client::from_conf(config), self.client.configured_region().to_owned());
+        self
+    }
+
+    /// The checksum the next upload request carries: the setting's, or
+    /// Content-MD5 once `auto` saw this destination refuse checksum headers.
+    pub(crate) fn checksum_algorithm(&self) -> Algorithm {
+        if self.checksum == ChecksumSetting::Auto && self.checksum_memory.md5_only() {
+            Algorithm::Md5
+        } else {
+            Algorithm::initial(self.checksum)
+        }
     }
 
     pub fn bucket(&self) -> &str {

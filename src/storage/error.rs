@@ -52,13 +52,21 @@ pub enum StorageError {
         code: String,
         message: String,
     },
+    #[error(
+        "The server received different bytes than the file holds ({code}) — the network corrupted the upload; try again"
+    )]
+    ChecksumMismatch { code: String },
+    #[error(
+        "The server does not accept the `{header}` checksum header ({code}) — set storage.checksum to \"md5\" or \"auto\""
+    )]
+    ChecksumRefused { header: String, code: String },
 }
 
 impl StorageError {
-    /// Worth another try as-is: the network or server may recover.
+    /// Worth another try as-is: the network or server may recover, or the
+    /// bytes were damaged on the way. See `retry.rs` for the list.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Unreachable { .. } | Self::Timeout { .. })
-            || matches!(self, Self::Server { status: Some(s), .. } if *s >= 500)
+        crate::storage::retry::is_retryable(self)
     }
 }
 

@@ -96,6 +96,13 @@ fn every_variant() -> Vec<StorageError> {
             problem,
         });
     }
+    all.push(StorageError::ChecksumMismatch {
+        code: "BadDigest".into(),
+    });
+    all.push(StorageError::ChecksumRefused {
+        header: "x-amz-checksum-crc32c".into(),
+        code: "NotImplemented".into(),
+    });
     for error in &all {
         match error {
             StorageError::Unreachable { .. }
@@ -111,7 +118,9 @@ fn every_variant() -> Vec<StorageError> {
             | StorageError::Cancelled
             | StorageError::Config { .. }
             | StorageError::LocalStore { .. }
-            | StorageError::Server { .. } => {}
+            | StorageError::Server { .. }
+            | StorageError::ChecksumMismatch { .. }
+            | StorageError::ChecksumRefused { .. } => {}
         }
     }
     all

@@ -147,7 +147,8 @@ impl LocalStore {
             }
         })?;
         let service = {
-            let mut builder = S3ServiceBuilder::new(fs);
+            // Verifies checksums before an object is put in place (verified_fs.rs).
+            let mut builder = S3ServiceBuilder::new(crate::storage::verified_fs::VerifiedFs::new(fs));
             builder.set_auth(SimpleAuth::from_single(
                 state.access_key.clone(),
                 state.secret_key.expose().to_owned(),
@@ -242,6 +243,7 @@ impl LocalStore {
             secret_key: self.state.secret_key.clone(),
             path_style: true,
             ca_file: None,
+            checksum: Default::default(),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! Every failure leaves as a [`StorageError`] whose message says what happened
 //! and what to do; the SDK's own error text goes to the log.
 
+mod checksum;
+mod checksum_memory;
 mod classify;
 mod cleanup;
 mod client;
@@ -11,12 +13,15 @@ mod connect;
 mod error;
 mod local;
 mod local_region;
+mod multipart;
 mod presign;
 mod probe;
 mod progress;
 mod region;
+mod retry;
 mod tls;
 mod upload;
+mod verified_fs;
 
 pub use client::S3Store;
 pub use connect::connect;

@@ -26,6 +26,19 @@ impl UploadProgress {
         self.done.load(Ordering::Relaxed) + self.current.load(Ordering::Relaxed)
     }
 
+    /// The part in flight failed and will be sent again: its bytes no
+    /// longer count as sent.
+    pub(crate) fn restart_part(&self) {
+        self.current.store(0, Ordering::Relaxed);
+    }
+
+    /// The whole upload starts over (a multipart upload restarted with
+    /// another checksum): nothing counts as sent.
+    pub(crate) fn restart_all(&self) {
+        self.current.store(0, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+    }
+
     pub(crate) fn finish_part(&self, part_bytes: u64) {
         self.current.store(0, Ordering::Relaxed);
         self.done.fetch_add(part_bytes, Ordering::Relaxed);

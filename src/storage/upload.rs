@@ -1,20 +1,23 @@
 //! Putting a file into the bucket: one PUT for small files, a multipart
-//! upload with bounded memory for large ones, then a HEAD to confirm.
+//! upload (multipart.rs) for large ones. Every request carries a checksum of
+//! the bytes read from disk, which the server verifies; transient failures
+//! and mismatches are retried (retry.rs), re-reading the file each time.
 
+use crate::core::ChecksumSetting;
+use crate::storage::checksum::{Algorithm, Digest, digest_file, file_changed, refine};
 use crate::storage::client::S3Store;
 use crate::storage::error::{StorageError, classify};
 use crate::storage::progress::UploadProgress;
+use crate::storage::retry::RetryPolicy;
 use aws_sdk_s3::primitives::{ByteStream, Length};
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use std::future::Future;
 use std::path::Path;
+use std::time::SystemTime;
 use tokio_util::sync::CancellationToken;
 
 /// Size of each part of a multipart upload; only one part is in flight per
 /// file, so this bounds the memory an upload may hold.
 pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// S3 allows at most this many parts.
-const MAX_PARTS: u64 = 10_000;
 
 /// One file to upload.
 #[derive(Clone, Copy, Debug)]
@@ -26,170 +29,245 @@ pub struct UploadRequest<'a> {
     pub size_bytes: u64,
     /// Files of this size or more use multipart.
     pub multipart_threshold_bytes: u64,
+    /// Tries per request (`upload.max_attempts`), the first included.
+    pub max_attempts: u32,
+}
+
+/// Size and modification time when the upload began: a file that changes
+/// under a running upload fails it at once instead of being retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FileStamp {
+    size: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    async fn read(path: &Path) -> Result<Self, StorageError> {
+        let meta = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| StorageError::File { detail: e.to_string() })?;
+        Ok(Self {
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    pub(crate) async fn check(&self, path: &Path) -> Result<(), StorageError> {
+        if Self::read(path).await? == *self {
+            Ok(())
+        } else {
+            Err(file_changed())
+        }
+    }
+}
+
+/// What every request of one upload shares.
+#[derive(Clone, Copy)]
+pub(crate) struct Upload<'a> {
+    pub request: UploadRequest<'a>,
+    pub stamp: FileStamp,
+    pub policy: RetryPolicy,
+    pub progress: &'a UploadProgress,
+}
+
+/// How a PUT was confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stored {
+    /// The server answered with the checksum we sent (or, for Content-MD5,
+    /// an ETag equal to the MD5): it computed the same value over the bytes it
+    /// stored, so a HEAD would add nothing.
+    Verified,
+    /// 2xx without the echo: a server (or a proxy) may have ignored the header.
+    Acknowledged,
 }
 
 impl S3Store {
     /// Uploads a file and confirms it arrived whole. Returns when the object is
     /// stored, the upload failed, or `cancel` fired (multipart uploads are then
     /// aborted so no parts are left behind).
+    ///
+    /// Requests per file: one PUT when the server echoes the checksum (AWS,
+    /// MinIO, s3s-fs; with Content-MD5, an ETag equal to the MD5), otherwise
+    /// PUT + HEAD; multipart: create + one per 8 MiB part + complete + HEAD.
+    /// The first upload of a client adds one HEAD on the bucket; retries and
+    /// the one-time `auto` fallback add requests.
     pub async fn upload_file(
         &self,
         request: UploadRequest<'_>,
         progress: &UploadProgress,
         cancel: &CancellationToken,
     ) -> Result<(), StorageError> {
-        let on_disk = tokio::fs::metadata(request.path)
-            .await
-            .map_err(|e| StorageError::File { detail: e.to_string() })?;
-        if on_disk.len() != request.size_bytes {
+        let stamp = FileStamp::read(request.path).await?;
+        if stamp.size != request.size_bytes {
             return Err(StorageError::File {
                 detail: "the file changed after it was checked; add it again".into(),
             });
         }
-        self.ensure_bucket().await?;
-        if request.size_bytes >= request.multipart_threshold_bytes {
-            self.put_multipart(request, progress, cancel).await?;
+        let upload = Upload {
+            request,
+            stamp,
+            policy: RetryPolicy::new(request.max_attempts),
+            progress,
+        };
+        tokio::select! {
+            result = upload.policy.run("check bucket", |_| self.ensure_bucket()) => result?,
+            () = cancel.cancelled() => return Err(StorageError::Cancelled),
+        }
+        let stored = if request.size_bytes >= request.multipart_threshold_bytes {
+            // The parts were verified one by one, but not the assembly:
+            // the HEAD below checks the size of what was put together.
+            self.put_multipart(upload, cancel).await?;
+            Stored::Acknowledged
         } else {
             tokio::select! {
-                result = self.put_single(request, progress) => result?,
+                result = upload.policy.run("upload", |_| self.put_single(upload)) => result?,
                 () = cancel.cancelled() => return Err(StorageError::Cancelled),
             }
+        };
+        if stored == Stored::Verified {
+            return Ok(());
         }
-        self.confirm_stored(request.key, request.size_bytes).await
+        tokio::select! {
+            result = self.confirm_stored(upload) => result,
+            () = cancel.cancelled() => Err(StorageError::Cancelled),
+        }
     }
 
-    async fn put_single(&self, request: UploadRequest<'_>, progress: &UploadProgress) -> Result<(), StorageError> {
-        let body = ByteStream::read_from()
-            .path(request.path)
-            .build()
-            .await
-            .map_err(|e| StorageError::File { detail: e.to_string() })?;
-        let body = ByteStream::new(progress.counting(body.into_inner()));
-        self.client
+    /// One try at the whole file, with the `auto` fallback inside it.
+    async fn put_single(&self, upload: Upload<'_>) -> Result<Stored, StorageError> {
+        let stored = self
+            .with_checksum_fallback(|algorithm| self.put_single_with(upload, algorithm))
+            .await?;
+        let sent = self.checksum_algorithm();
+        if stored == Stored::Acknowledged && self.checksum == ChecksumSetting::Auto && sent != Algorithm::Md5 {
+            // Accepted without the checksum echoed: the server may have
+            // ignored the header (one that refuses it is handled above). Every
+            // S3 server checks Content-MD5 and answers with its MD5 as ETag,
+            // so this destination gets Content-MD5 from now on, and this file
+            // is sent once more so that it, too, is verified.
+            tracing::info!(header = sent.header(), endpoint = %self.endpoint, "checksum not echoed; sending Content-MD5");
+            self.checksum_memory.learn_md5_only();
+            upload.progress.restart_all();
+            return self.put_single_with(upload, Algorithm::Md5).await;
+        }
+        Ok(stored)
+    }
+
+    async fn put_single_with(&self, upload: Upload<'_>, algorithm: Algorithm) -> Result<Stored, StorageError> {
+        let request = upload.request;
+        upload.stamp.check(request.path).await?;
+        let digest = digest_file(request.path, 0, request.size_bytes, algorithm).await?;
+        upload.progress.restart_part();
+        let body = file_body(request.path, 0, request.size_bytes, upload.progress).await?;
+        let sent = self
+            .client
             .put_object()
             .bucket(&self.bucket)
             .key(request.key)
             .content_type(request.content_type)
             .content_length(i64::try_from(request.size_bytes).unwrap_or(i64::MAX))
+            .set_content_md5(digest.value_for(Algorithm::Md5))
+            .set_checksum_crc32_c(digest.value_for(Algorithm::Crc32c))
+            .set_checksum_crc64_nvme(digest.value_for(Algorithm::Crc64Nvme))
             .body(body)
             .send()
-            .await
-            .map_err(|err| classify(err, self.error_context()))?;
-        progress.finish_part(request.size_bytes);
-        Ok(())
-    }
-
-    async fn put_multipart(
-        &self,
-        request: UploadRequest<'_>,
-        progress: &UploadProgress,
-        cancel: &CancellationToken,
-    ) -> Result<(), StorageError> {
-        let created = self
-            .client
-            .create_multipart_upload()
-            .bucket(&self.bucket)
-            .key(request.key)
-            .content_type(request.content_type)
-            .send()
-            .await
-            .map_err(|err| classify(err, self.error_context()))?;
-        let upload_id = created.upload_id().unwrap_or_default().to_owned();
-        let result = tokio::select! {
-            result = self.send_parts(request, &upload_id, progress) => result,
-            () = cancel.cancelled() => Err(StorageError::Cancelled),
-        };
-        if result.is_err() {
-            // Unfinished parts cost storage until aborted.
-            if let Err(err) = self
-                .client
-                .abort_multipart_upload()
-                .bucket(&self.bucket)
-                .key(request.key)
-                .upload_id(&upload_id)
-                .send()
-                .await
-            {
-                tracing::warn!(key = request.key, error = %aws_sdk_s3::error::DisplayErrorContext(&err), "could not abort multipart upload");
-            }
-        }
-        result
-    }
-
-    async fn send_parts(
-        &self,
-        request: UploadRequest<'_>,
-        upload_id: &str,
-        progress: &UploadProgress,
-    ) -> Result<(), StorageError> {
-        let part_size = PART_SIZE_BYTES.max(request.size_bytes.div_ceil(MAX_PARTS));
-        let mut parts = Vec::new();
-        let mut offset = 0;
-        let mut part_number = 1;
-        while offset < request.size_bytes {
-            let length = part_size.min(request.size_bytes - offset);
-            let body = ByteStream::read_from()
-                .path(request.path)
-                .offset(offset)
-                .length(Length::Exact(length))
-                .build()
-                .await
-                .map_err(|e| StorageError::File { detail: e.to_string() })?;
-            let body = ByteStream::new(progress.counting(body.into_inner()));
-            let uploaded = self
-                .client
-                .upload_part()
-                .bucket(&self.bucket)
-                .key(request.key)
-                .upload_id(upload_id)
-                .part_number(part_number)
-                .content_length(i64::try_from(length).unwrap_or(i64::MAX))
-                .body(body)
-                .send()
-                .await
-                .map_err(|err| classify(err, self.error_context()))?;
-            parts.push(
-                CompletedPart::builder()
-                    .set_e_tag(uploaded.e_tag().map(str::to_owned))
-                    .part_number(part_number)
-                    .build(),
-            );
-            progress.finish_part(length);
-            offset += length;
-            part_number += 1;
-        }
-        let completed = self
-            .client
-            .complete_multipart_upload()
-            .bucket(&self.bucket)
-            .key(request.key)
-            .upload_id(upload_id)
-            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
-            .send()
             .await;
-        match completed {
-            Ok(_) => Ok(()),
-            // Some servers (moto) answer 200 with a body the SDK cannot parse;
-            // the HEAD check that follows decides whether the object is there.
-            Err(err) if err.raw_response().is_some_and(|r| r.status().is_success()) => {
-                tracing::debug!(error = %aws_sdk_s3::error::DisplayErrorContext(&err), "unparsed 2xx completing multipart upload");
-                Ok(())
+        let out = match sent {
+            Ok(out) => out,
+            Err(err) => {
+                upload.progress.restart_part();
+                return Err(refine(classify(err, self.error_context()), algorithm));
             }
-            Err(err) => Err(classify(err, self.error_context())),
+        };
+        upload.progress.finish_part(request.size_bytes);
+        let echoed = match algorithm {
+            Algorithm::Crc32c => out.checksum_crc32_c(),
+            Algorithm::Crc64Nvme => out.checksum_crc64_nvme(),
+            Algorithm::Md5 => None,
+        };
+        let verified = echoed == Some(digest.base64.as_str()) || etag_is_md5(out.e_tag(), &digest);
+        Ok(if verified {
+            Stored::Verified
+        } else {
+            Stored::Acknowledged
+        })
+    }
+
+    /// Runs `send` with this destination's checksum; when `auto` meets a
+    /// server that refuses checksum headers, remembers that and sends the same
+    /// file again at once with Content-MD5.
+    pub(crate) async fn with_checksum_fallback<T, F, Fut>(&self, mut send: F) -> Result<T, StorageError>
+    where
+        F: FnMut(Algorithm) -> Fut,
+        Fut: Future<Output = Result<T, StorageError>>,
+    {
+        let algorithm = self.checksum_algorithm();
+        match send(algorithm).await {
+            Err(StorageError::ChecksumRefused { header, code }) if self.checksum == ChecksumSetting::Auto => {
+                tracing::info!(%header, %code, endpoint = %self.endpoint, "checksum header refused; sending Content-MD5");
+                self.checksum_memory.learn_md5_only();
+                send(Algorithm::Md5).await
+            }
+            other => other,
         }
     }
 
-    /// A 2xx is not proof: some servers and proxies acknowledge and lose the
-    /// object. A HEAD must show it with the right size.
-    async fn confirm_stored(&self, key: &str, size_bytes: u64) -> Result<(), StorageError> {
-        let (stored, _) = self.head(key).await.map_err(|e| StorageError::Verification {
-            detail: format!("the object is not readable after upload ({e})"),
-        })?;
-        if stored != size_bytes {
+    /// Used where the server's answer did not prove the bytes (multipart
+    /// assembly, or a PUT whose checksum was not echoed): a HEAD must show the
+    /// object with the right size.
+    async fn confirm_stored(&self, upload: Upload<'_>) -> Result<(), StorageError> {
+        let key = upload.request.key;
+        let (stored, _) =
+            upload
+                .policy
+                .run("confirm", |_| self.head(key))
+                .await
+                .map_err(|e| StorageError::Verification {
+                    detail: format!("the object is not readable after upload ({e})"),
+                })?;
+        let expected = upload.request.size_bytes;
+        if stored != expected {
             return Err(StorageError::Verification {
-                detail: format!("the server holds {stored} bytes, the file has {size_bytes}"),
+                detail: format!("the server holds {stored} bytes, the file has {expected}"),
             });
         }
         Ok(())
     }
+}
+
+impl Digest {
+    /// The header value when this digest is of `algorithm`.
+    pub(crate) fn value_for(&self, algorithm: Algorithm) -> Option<String> {
+        (self.algorithm == algorithm).then(|| self.base64.clone())
+    }
+}
+
+/// S3 servers give a single PUT the hex MD5 of its bytes as ETag; equal to
+/// ours, it proves the server holds exactly the file.
+fn etag_is_md5(etag: Option<&str>, digest: &Digest) -> bool {
+    if digest.algorithm != Algorithm::Md5 {
+        return false;
+    }
+    let (Some(etag), Ok(raw)) = (etag, aws_smithy_types::base64::decode(&digest.base64)) else {
+        return false;
+    };
+    let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    etag.trim_matches('"').eq_ignore_ascii_case(&hex)
+}
+
+/// `length` bytes of the file at `offset`, streamed from disk and counted.
+pub(crate) async fn file_body(
+    path: &Path,
+    offset: u64,
+    length: u64,
+    progress: &UploadProgress,
+) -> Result<ByteStream, StorageError> {
+    let body = ByteStream::read_from()
+        .path(path)
+        .offset(offset)
+        .length(Length::Exact(length))
+        .build()
+        .await
+        .map_err(|e| StorageError::File { detail: e.to_string() })?;
+    Ok(ByteStream::new(progress.counting(body.into_inner())))
 }

@@ -337,6 +337,7 @@ async fn upload_steps(
         content_type: ready.image.kind.mime_type(),
         size_bytes: total_bytes,
         multipart_threshold_bytes: ctx.config.upload.multipart_threshold_bytes(),
+        max_attempts: ctx.config.upload.max_attempts,
     };
     let uploaded = store.upload_file(request, &progress, cancel).await;
     ticker.abort();

@@ -2,6 +2,8 @@
 //! 127.0.0.1 with signature checks on, and helpers to reach it.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use picbucket::core::Config;
 use picbucket::storage::{LocalStore, LocalStoreOptions, S3Store};
 use std::path::Path;
