@@ -11,6 +11,7 @@ pub mod naming;
 pub mod paths;
 pub mod private_file;
 pub mod secret;
+pub mod strip;
 pub mod thumbnail;
 pub mod validate;
 
