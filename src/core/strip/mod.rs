@@ -1,7 +1,7 @@
 //! Removes location and private metadata from an image without re-encoding it,
 //! streaming from a reader to a writer with bounded memory.
 //!
-//! Each format has a walker ([`jpeg`], [`png`], [`webp`], [`gif`]) that copies
+//! Each format has a walker (`jpeg.rs`, `png.rs`, `webp.rs`, `gif.rs`) that copies
 //! the structures needed to decode the image through one fixed buffer and drops
 //! the ones that describe the picture's origin (EXIF with GPS and maker notes,
 //! XMP, IPTC, comments, JPEG multi-picture images, anything after the image's
@@ -13,7 +13,7 @@
 //! would cost 100 MB+ per upload) and keeps everything after a JPEG's primary
 //! end-of-image marker inside its scan segment, which is exactly where MPF
 //! secondary images and motion-photo videos live; it has no GIF support either.
-//! The walkers here hold at most [`source::BUFFER_BYTES`] of the file plus one
+//! The walkers here hold at most one 64 KiB read buffer of the file plus one
 //! JPEG segment (≤ 64 KiB) at a time, never allocate from a length read from
 //! the file, and turn any damage into a [`StripError`].
 
@@ -96,7 +96,7 @@ pub enum StripError {
 
 /// What a walk learns on its way, turned into a [`StripReport`] at the end.
 #[derive(Debug, Default)]
-pub(super) struct Findings {
+struct Findings {
     pub had_gps: bool,
     pub removed: Vec<MetadataKind>,
     pub kept_orientation: Option<u16>,

@@ -110,57 +110,53 @@ fn a_png_chunk_claiming_two_gigabytes_is_neither_allocated_nor_read() {
     );
 }
 
-/// The memory figure in the report comes from this: a 100 MB JPEG whose
-/// scan and trailer are mostly zeros, stripped from a reader that never holds
-/// it. Run by hand: `cargo test --lib core::strip::tests::hundred_mb -- --ignored`
-/// under `/usr/bin/time -v`.
+/// The memory figure in the report comes from this: a 100 MB JPEG on disk
+/// (60 MB of scan data with stuffed FF00 bytes, then EOI and a 40 MB trailer)
+/// stripped file to file. Run by hand under `/usr/bin/time -v` with the test
+/// binary and `core::strip::tests::hundred_mb --ignored`.
 #[test]
-#[ignore = "measures memory by hand; takes a few seconds"]
+#[ignore = "measures memory by hand; writes 200 MB to a temporary folder"]
 fn hundred_mb_jpeg_is_stripped_in_bounded_memory() {
+    use std::io::{BufWriter, Write};
     let jpeg = encode(ImageFormat::Jpeg, &picture(64, 64), None);
     let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
-    let sos_len = usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]));
-    // Headers and SOS segment, then 60 MB of zero "scan data", then EOI and
-    // a 40 MB zero trailer: the Sparse reader serves the zeros.
-    let prefix = jpeg[..sos + 2 + sos_len].to_vec();
-    let scan_end = 60_000_000u64;
-    struct Jpeg100<'a> {
-        inner: Sparse<'a>,
-        eoi_at: u64,
-    }
-    impl Read for Jpeg100<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let pos = self.inner.pos;
-            let n = self.inner.read(buf)?;
-            for (i, b) in buf[..n].iter_mut().enumerate() {
-                match pos + i as u64 {
-                    p if p == self.eoi_at => *b = 0xFF,
-                    p if p == self.eoi_at + 1 => *b = 0xD9,
-                    _ => {}
-                }
-            }
-            Ok(n)
+    let headers = &jpeg[..sos + 2 + usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]))];
+    let dir = tempfile::tempdir().unwrap();
+    let input_path = dir.path().join("big.jpg");
+    let mut writer = BufWriter::new(std::fs::File::create(&input_path).unwrap());
+    writer.write_all(headers).unwrap();
+    let mut scan_len = 0u64;
+    for seed in 0..915u64 {
+        // 64 KiB of noise, every FF stuffed with 00 as an encoder would.
+        for b in noise(64 * 1024, seed) {
+            writer
+                .write_all(if b == 0xFF {
+                    &[0xFF, 0x00]
+                } else {
+                    std::slice::from_ref(&b)
+                })
+                .unwrap();
+            scan_len += 1 + u64::from(b == 0xFF);
         }
     }
-    impl Seek for Jpeg100<'_> {
-        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-            self.inner.seek(to)
-        }
+    writer.write_all(&[0xFF, 0xD9]).unwrap();
+    for seed in 0..610u64 {
+        writer.write_all(&noise(64 * 1024, seed + 7000)).unwrap();
     }
-    let mut input = Jpeg100 {
-        inner: Sparse {
-            prefix: &prefix,
-            len: 100_000_000,
-            pos: 0,
-            handed_out: 0,
-        },
-        eoi_at: scan_end,
-    };
-    let mut out = std::io::sink();
-    let report = strip_metadata(&mut input, ImageKind::Jpeg, &mut out).unwrap();
-    assert_eq!(report.bytes_written, scan_end + 2);
+    writer.flush().unwrap();
+    drop(writer);
+    let size = std::fs::metadata(&input_path).unwrap().len();
+    assert!(size > 100_000_000, "{size}");
+
+    let mut input = std::fs::File::open(&input_path).unwrap();
+    let mut output = std::fs::File::create(dir.path().join("stripped.jpg")).unwrap();
+    let report = strip_metadata(&mut input, ImageKind::Jpeg, &mut output).unwrap();
+    let primary = headers.len() as u64 + scan_len + 2;
+    assert_eq!(report.bytes_written, primary);
     assert_eq!(report.removed, [super::MetadataKind::TrailingData]);
+    assert_eq!(primary_image_end(&mut input, ImageKind::Jpeg).unwrap(), primary);
 }
+
 #[test]
 fn error_messages_are_one_plain_sentence() {
     let truncated = StripError::Truncated { kind: ImageKind::Jpeg };
