@@ -40,7 +40,7 @@ pub(super) fn walk<R: Read + Seek>(
     loop {
         let marker = match next.take() {
             Some(marker) => marker,
-            None => next_marker(src)?,
+            None => next_marker(src, out)?,
         };
         match marker {
             EOI => {
@@ -85,23 +85,32 @@ pub(super) fn walk<R: Read + Seek>(
     }
 }
 
-/// Reads up to the next marker and returns its code. Bytes that are not a
-/// marker between segments are skipped, as libjpeg does; `FF` fill bytes too.
-fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>) -> Result<u8, StripError> {
+/// Reads up to the next marker and returns its code (not written yet). Bytes
+/// that are not a marker (junk between segments, `FF` fill) are copied as
+/// they are: some decoders read them as scan data, so dropping them could
+/// change the picture. Only whole segments and what follows the EOI are dropped.
+fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
-        while src.read_u8()? != 0xFF {}
+        let byte = src.read_u8()?;
+        if byte != 0xFF {
+            out.write_all(&[byte])?;
+            continue;
+        }
         let mut code = src.read_u8()?;
         while code == 0xFF {
+            out.write_all(&[0xFF])?;
             code = src.read_u8()?;
         }
         if code != 0x00 {
             return Ok(code);
         }
+        out.write_all(&[0xFF, 0x00])?;
     }
 }
 
 /// Copies entropy-coded data up to the marker that ends it, and returns that
-/// marker's code (not written yet).
+/// marker's code (not written yet). Stuffed `FF 00`, restart markers and `FF`
+/// fill bytes are data and copied.
 fn copy_scan<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let buf = src.fill()?;
@@ -116,7 +125,8 @@ fn copy_scan<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Re
                 src.consume(at + 1);
                 let mut code = src.read_u8()?;
                 while code == 0xFF {
-                    code = src.read_u8()?; // fill bytes before a marker
+                    out.write_all(&[0xFF])?;
+                    code = src.read_u8()?;
                 }
                 match code {
                     0x00 | 0xD0..=0xD7 => out.write_all(&[0xFF, code])?,
