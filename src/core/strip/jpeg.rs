@@ -85,10 +85,11 @@ pub(super) fn walk<R: Read + Seek>(
     }
 }
 
-/// Reads up to the next marker and returns its code (not written yet). Bytes
-/// that are not a marker (junk between segments, `FF` fill) are copied as
-/// they are: some decoders read them as scan data, so dropping them could
-/// change the picture. Only whole segments and what follows the EOI are dropped.
+/// Reads up to the next marker and returns its code (not written yet). Junk
+/// between segments is copied as it is (some decoders read it as scan data),
+/// `FF 00` pairs included. `FF` fill bytes before a marker are dropped: they
+/// carry nothing, and one left before a dropped segment would join the bytes
+/// after it into a marker that was never there.
 fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let byte = src.read_u8()?;
@@ -98,7 +99,6 @@ fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> 
         }
         let mut code = src.read_u8()?;
         while code == 0xFF {
-            out.write_all(&[0xFF])?;
             code = src.read_u8()?;
         }
         if code != 0x00 {
@@ -109,8 +109,8 @@ fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> 
 }
 
 /// Copies entropy-coded data up to the marker that ends it, and returns that
-/// marker's code (not written yet). Stuffed `FF 00`, restart markers and `FF`
-/// fill bytes are data and copied.
+/// marker's code (not written yet). Stuffed `FF 00` and restart markers are
+/// data and copied; `FF` fill bytes before the marker are dropped.
 fn copy_scan<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let buf = src.fill()?;
@@ -125,8 +125,7 @@ fn copy_scan<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Re
                 src.consume(at + 1);
                 let mut code = src.read_u8()?;
                 while code == 0xFF {
-                    out.write_all(&[0xFF])?;
-                    code = src.read_u8()?;
+                    code = src.read_u8()?; // fill bytes before a marker
                 }
                 match code {
                     0x00 | 0xD0..=0xD7 => out.write_all(&[0xFF, code])?,
