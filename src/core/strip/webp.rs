@@ -78,9 +78,11 @@ pub(super) fn walk<R: Read + Seek>(
         } else if !is_kept(&fourcc) {
             src.skip(padded(size))?;
         } else if &fourcc == b"VP8X" {
-            let mut flags = src.read_u8()?;
-            flags &= !VP8X_XMP_FLAG;
-            if minimal_exif.is_none() {
+            // The flags must match the chunks that are there.
+            let mut flags = src.read_u8()? & !VP8X_XMP_FLAG;
+            if minimal_exif.is_some() {
+                flags |= VP8X_EXIF_FLAG;
+            } else {
                 flags &= !VP8X_EXIF_FLAG;
             }
             out.write_all(&fourcc)?;

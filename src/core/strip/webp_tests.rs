@@ -96,3 +96,13 @@ fn hostile_sizes_give_typed_errors() {
     assert!(matches!(run(cut), Err(StripError::Truncated { .. })));
     assert!(matches!(run(&noise(500, 5)), Err(StripError::Malformed { .. })));
 }
+
+#[test]
+fn a_kept_orientation_sets_the_exif_flag_even_if_it_was_missing() {
+    let mut input = with_exif_and_xmp(&picture(8, 8), 8);
+    input[FLAGS_AT] &= !0x08;
+    let (out, report) = strip(&input, ImageKind::Webp);
+    assert_eq!(report.kept_orientation, Some(8));
+    assert_eq!(out[FLAGS_AT] & 0x0C, 0x08);
+    assert_eq!(decoded_metadata(&out, ImageFormat::WebP).0, Orientation::Rotate270);
+}
