@@ -13,6 +13,7 @@ pub mod paths;
 pub mod private_file;
 pub mod profiles;
 pub mod secret;
+pub mod strip;
 pub mod thumbnail;
 pub mod toml_merge;
 pub mod validate;

@@ -171,9 +171,11 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
         })
 }
 
-/// Cheap end-of-file checks where the format makes them reliable: a WebP's RIFF
-/// header states its length, and a PNG ends with an IEND chunk. JPEG and GIF are
-/// not checked: cameras and phones append data after the end marker.
+/// End-of-file checks: a WebP's RIFF header states its length and a PNG ends
+/// with an IEND chunk (both cheap); a JPEG's primary image must reach its EOI
+/// and a GIF its trailer, found by walking the file through a fixed buffer
+/// (linear time, bounded memory). Data after a JPEG's EOI or a GIF's trailer
+/// (MPF images, motion-photo videos) is legitimate and not rejected.
 fn check_not_truncated(path: &Path, kind: ImageKind, size_bytes: u64) -> Result<(), Rejection> {
     let mut file = File::open(path).map_err(|e| io_rejection(&e))?;
     let truncated = match kind {
@@ -191,7 +193,17 @@ fn check_not_truncated(path: &Path, kind: ImageKind, size_bytes: u64) -> Result<
                 || file.read_exact(&mut tail).is_err()
                 || tail != IEND
         }
-        ImageKind::Jpeg | ImageKind::Gif => false,
+        ImageKind::Jpeg | ImageKind::Gif => match crate::core::strip::primary_image_end(&mut file, kind) {
+            Ok(_) => false,
+            Err(crate::core::strip::StripError::Truncated { .. }) => true,
+            Err(crate::core::strip::StripError::Malformed { detail, .. }) => {
+                return Err(Rejection::BadHeader {
+                    kind,
+                    detail: detail.to_owned(),
+                });
+            }
+            Err(crate::core::strip::StripError::Io(e)) => return Err(io_rejection(&e)),
+        },
     };
     if truncated {
         Err(Rejection::Truncated { kind })
