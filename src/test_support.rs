@@ -46,3 +46,28 @@ pub fn gif_bomb_header() -> Vec<u8> {
     bytes[8..10].copy_from_slice(&u16::MAX.to_le_bytes());
     bytes
 }
+
+/// A JPEG carrying an EXIF block with a GPS position (latitude reference
+/// "N") and Orientation 1: what a phone photo's location looks like to a
+/// metadata stripper.
+pub fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
+    let plain = image_bytes(ImageFormat::Jpeg, width, height, 7);
+    // TIFF, big-endian: IFD0 at 8 (Orientation, GPS IFD pointer), GPS IFD at 38.
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&[0, 2]);
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 1, 0, 0]);
+    tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 1]);
+    tiff.extend_from_slice(&[0x00, 0x01, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    let mut segment = vec![0xFF, 0xE1];
+    let length = u16::try_from(2 + 6 + tiff.len()).expect("small segment");
+    segment.extend_from_slice(&length.to_be_bytes());
+    segment.extend_from_slice(b"Exif\0\0");
+    segment.extend_from_slice(&tiff);
+    let mut bytes = plain[..2].to_vec(); // SOI
+    bytes.extend_from_slice(&segment);
+    bytes.extend_from_slice(&plain[2..]);
+    bytes
+}

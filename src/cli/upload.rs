@@ -15,6 +15,11 @@ pub struct UploadArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
+    /// Upload the files as they are, with their location and other metadata
+    /// (by default it is removed; see `strip_metadata` in the config file).
+    #[arg(long)]
+    pub keep_metadata: bool,
+
     /// Print one JSON object per line: file, key, url, size, content_type, expires_at — or file and error.
     #[arg(long)]
     pub json: bool,
@@ -37,7 +42,10 @@ struct FileState {
     outcome: Option<Outcome>,
 }
 
-pub fn run(config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
+pub fn run(mut config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
+    if args.keep_metadata {
+        config.upload.strip_metadata = false;
+    }
     let options = WorkerOptions {
         auto_upload: true,
         thumbnails: false,

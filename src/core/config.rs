@@ -109,6 +109,9 @@ pub struct UploadConfig {
     pub max_megapixels: u32,
     /// Tries per request (first try included) before a transient failure is reported.
     pub max_attempts: u32,
+    /// Remove location and other private metadata (EXIF, XMP, IPTC, comments,
+    /// appended images and videos) before upload, without re-encoding.
+    pub strip_metadata: bool,
 }
 
 impl Default for UploadConfig {
@@ -123,6 +126,7 @@ impl Default for UploadConfig {
             max_side_px: 16_384,
             max_megapixels: 100,
             max_attempts: 5,
+            strip_metadata: true,
         }
     }
 }

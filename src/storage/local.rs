@@ -193,13 +193,15 @@ impl LocalStore {
         })
     }
 
-    /// True when a signed request to the bucket succeeds within a second.
+    /// True when a signed request to the bucket succeeds in time. Generous,
+    /// since a busy machine can be slow to answer and a wrong "no" starts a
+    /// second store on another port, whose links die with this process.
     async fn answers(&self) -> bool {
         let Ok(store) = S3Store::new(&self.storage_config()).await else {
             return false;
         };
         matches!(
-            tokio::time::timeout(Duration::from_secs(2), store.head_bucket()).await,
+            tokio::time::timeout(Duration::from_secs(8), store.head_bucket()).await,
             Ok(Ok(()))
         )
     }

@@ -164,6 +164,7 @@ impl QueueState {
             // The app shows these itself; they change no row.
             // Handled by the app and its views, not the queue.
             Event::FolderScanned { .. }
+            | Event::MetadataRemoved { .. }
             | Event::ConnectionTested(_)
             | Event::Problem(_)
             | Event::UnfinishedFound(_)

@@ -1,5 +1,6 @@
 //! What the worker reports back (past tense).
 
+use crate::core::strip::MetadataKind;
 use crate::core::thumbnail::Thumbnail;
 use crate::core::{Rejection, ValidatedImage};
 use crate::library::{RecordId, UploadRecord};
@@ -58,6 +59,13 @@ pub enum Event {
     Rejected {
         id: JobId,
         reason: Rejection,
+    },
+    /// Private metadata was removed from what will be sent.
+    MetadataRemoved {
+        id: JobId,
+        /// The file carried a GPS position.
+        had_gps: bool,
+        kinds: Vec<MetadataKind>,
     },
     Thumbnail {
         id: JobId,

@@ -3,9 +3,10 @@
 //! reports an event; the library learns of the job before its first byte is sent.
 
 use crate::core::naming::{KeyInputs, KeyTemplate, sanitize_filename};
+use crate::core::strip::{StripError, StripReport, strip_metadata};
 use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
 use crate::core::validate::validate;
-use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
+use crate::core::{Config, LinkExpiry, Rejection, ValidatedImage, ValidationRules};
 use crate::library::{NewJob, RecordId, SentInfo, UploadRecord};
 use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest};
 use crate::worker::command::JobId;
@@ -54,8 +55,8 @@ impl JobContext {
 pub struct ReadyImage {
     pub image: ValidatedImage,
     pub name: String,
-    /// SHA-256 (hex) of the bytes that will be sent.
-    pub sha256_hex: String,
+    /// What is sent: the file itself, or a copy without its metadata.
+    pub outgoing: Outgoing,
     /// Modification time of the file when it was checked (unix ms).
     pub mtime_ms: Option<i64>,
 }
@@ -118,21 +119,31 @@ pub(crate) async fn check(
     let checked = {
         let path = path.to_owned();
         let rules = rules.clone();
+        let strip = ctx.config.upload.strip_metadata;
         tokio::task::spawn_blocking(move || {
             let image = validate(&path, &rules)?;
-            let sha256_hex = sha256_file(&path).map_err(|e| crate::core::Rejection::Unreadable(e.to_string()))?;
             let mtime_ms = modified_ms(&path);
-            Ok::<_, crate::core::Rejection>((image, sha256_hex, mtime_ms))
+            let outgoing = prepare_outgoing(&image, strip)?;
+            Ok::<_, crate::core::Rejection>((image, outgoing, mtime_ms))
         })
         .await
     };
     match checked {
-        Ok(Ok((image, sha256_hex, mtime_ms))) => Some(ReadyImage {
-            image,
-            name,
-            sha256_hex,
-            mtime_ms,
-        }),
+        Ok(Ok((image, outgoing, mtime_ms))) => {
+            if let Some(stripped) = &outgoing.stripped {
+                ctx.sink.send(Event::MetadataRemoved {
+                    id,
+                    had_gps: stripped.had_gps,
+                    kinds: stripped.removed.clone(),
+                });
+            }
+            Some(ReadyImage {
+                image,
+                name,
+                outgoing,
+                mtime_ms,
+            })
+        }
         Ok(Err(reason)) => {
             ctx.report(id, JobUpdate::Stopped);
             ctx.sink.send(Event::Rejected { id, reason });
@@ -214,8 +225,8 @@ pub async fn upload(
     };
     let result = upload_steps(&ctx, id, &ready, &store, &key, record, &cancel).await;
     let sent = SentInfo {
-        size_bytes: ready.image.size_bytes,
-        sha256: ready.sha256_hex,
+        size_bytes: ready.outgoing.size_bytes,
+        sha256: ready.outgoing.sha256_hex.clone(),
     };
     finish(&ctx, id, record.map(|r| (r, sent)), store, key, result).await;
 }
@@ -244,11 +255,11 @@ async fn record_job(ctx: &JobContext, id: JobId, ready: &ReadyImage, store: &S3S
         object_key: key.to_owned(),
         file_name: ready.name.clone(),
         source_path: ready.image.path.clone(),
-        size_bytes: ready.image.size_bytes,
+        size_bytes: ready.outgoing.size_bytes,
         content_type: ready.image.kind.mime_type().to_owned(),
         width: ready.image.width,
         height: ready.image.height,
-        sha256: Some(ready.sha256_hex.clone()),
+        sha256: Some(ready.outgoing.sha256_hex.clone()),
         source_mtime: ready.mtime_ms,
     };
     let record = records
@@ -327,12 +338,12 @@ async fn upload_steps(
             .note("started job", move |lib, _, now| lib.set_uploading(record, None, now))
             .await;
     }
-    let total_bytes = ready.image.size_bytes;
+    let total_bytes = ready.outgoing.size_bytes;
     ctx.sink.send(Event::UploadStarted { id, total_bytes });
     let progress = UploadProgress::new();
     let ticker = tokio::spawn(report_progress(ctx.sink.clone(), id, progress.clone(), total_bytes));
     let request = UploadRequest {
-        path: &ready.image.path,
+        path: ready.outgoing.path(),
         key,
         content_type: ready.image.kind.mime_type(),
         size_bytes: total_bytes,
@@ -378,8 +389,61 @@ async fn object_key(config: &Config, ready: &ReadyImage) -> Result<String, Stora
         filename: &filename,
         ext: ready.image.kind.extension(),
         date: time::OffsetDateTime::now_utc().date(),
-        sha256_hex: template.needs_sha256().then_some(ready.sha256_hex.as_str()),
+        sha256_hex: template.needs_sha256().then_some(ready.outgoing.sha256_hex.as_str()),
     }))
+}
+
+/// The bytes an upload sends: the checked file, or (with `strip_metadata`) a
+/// temporary copy without its metadata, deleted when the last clone is dropped.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    original: PathBuf,
+    copy: Option<Arc<tempfile::TempPath>>,
+    pub size_bytes: u64,
+    pub sha256_hex: String,
+    pub stripped: Option<StripReport>,
+}
+
+impl Outgoing {
+    pub fn path(&self) -> &Path {
+        self.copy.as_deref().map_or(&self.original, |copy| copy.as_ref())
+    }
+}
+
+/// Reads the checked file once more: either streaming it through the
+/// metadata stripper into a temporary file, or hashing it as it is. Both
+/// read through a fixed buffer, so memory stays small for any file size.
+fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing, Rejection> {
+    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
+    if !strip {
+        return Ok(Outgoing {
+            original: image.path.clone(),
+            copy: None,
+            size_bytes: image.size_bytes,
+            sha256_hex: sha256_file(&image.path).map_err(unreadable)?,
+            stripped: None,
+        });
+    }
+    let mut input = std::io::BufReader::new(std::fs::File::open(&image.path).map_err(unreadable)?);
+    let mut copy = tempfile::Builder::new()
+        .prefix("picbucket-outgoing-")
+        .tempfile()
+        .map_err(unreadable)?;
+    let report = strip_metadata(&mut input, image.kind, copy.as_file_mut()).map_err(|e| match e {
+        StripError::Truncated { kind } => Rejection::Truncated { kind },
+        StripError::Malformed { kind, detail } => Rejection::BadHeader {
+            kind,
+            detail: detail.to_owned(),
+        },
+        StripError::Io(io) => unreadable(io),
+    })?;
+    Ok(Outgoing {
+        original: image.path.clone(),
+        size_bytes: report.bytes_written,
+        sha256_hex: report.sha256_hex.clone(),
+        copy: Some(Arc::new(copy.into_temp_path())),
+        stripped: Some(report),
+    })
 }
 
 /// SHA-256 of a file, read through a buffer (never whole into memory).

@@ -145,7 +145,11 @@ pub async fn finish_job(
     let Some(ready) = job::check(&ctx, id, &record.source_path, record.file_name.clone(), &rules, &cancel).await else {
         return;
     };
-    if record.sha256.as_deref().is_some_and(|sha| sha != ready.sha256_hex) {
+    if record
+        .sha256
+        .as_deref()
+        .is_some_and(|sha| sha != ready.outgoing.sha256_hex)
+    {
         let error = StorageError::File {
             detail: "the file changed since it was queued; add it again to upload the new version".into(),
         };
