@@ -63,7 +63,7 @@ pub enum Rejection {
     Unreadable(String),
     #[error("the file is empty (0 bytes)")]
     Empty,
-    #[error("it is {} but at most {} is allowed; raise upload.max_size_mb in Settings to allow it", human_bytes(*size), human_bytes(*max))]
+    #[error("it is {} but at most {} is allowed; raise \"Max file size\" in Settings to allow it", human_bytes(*size), human_bytes(*max))]
     TooLarge { size: u64, max: u64 },
     #[error("it is not an image: its contents are not JPEG, PNG, GIF or WebP whatever its name says")]
     NotAnImage,
@@ -123,6 +123,20 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
         });
     }
     let (width, height) = header_dimensions(reader, kind)?;
+    check_dimensions(width, height, rules)?;
+    check_not_truncated(path, kind, size_bytes)?;
+    Ok(ValidatedImage {
+        path: path.to_owned(),
+        size_bytes,
+        kind,
+        width,
+        height,
+    })
+}
+
+/// Refuses an image whose sides or pixel count are over the limits: a
+/// decompression bomb from a header, or pasted pixels before they are encoded.
+pub fn check_dimensions(width: u32, height: u32, rules: &ValidationRules) -> Result<(), Rejection> {
     let pixels = u64::from(width) * u64::from(height);
     if width > rules.max_side_px || height > rules.max_side_px || pixels > rules.max_pixels {
         return Err(Rejection::TooManyPixels {
@@ -132,14 +146,7 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
             max_megapixels: rules.max_pixels / 1_000_000,
         });
     }
-    check_not_truncated(path, kind, size_bytes)?;
-    Ok(ValidatedImage {
-        path: path.to_owned(),
-        size_bytes,
-        kind,
-        width,
-        height,
-    })
+    Ok(())
 }
 
 /// Reads the image header for its dimensions. The PNG, GIF and WebP decoders
@@ -210,16 +217,17 @@ fn io_rejection(error: &std::io::Error) -> Rejection {
     }
 }
 
-/// `5.0 MB`, `812 KB`, `17 bytes`, in powers of 1024 as the size limit is.
+/// `5.0 MiB`, `812 KiB`, `17 bytes`: binary units, labelled as such, because
+/// the size limit (`max_size_mb`) counts in MiB (5 MiB = 5,242,880 bytes).
 pub fn human_bytes(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
+    const KIB: f64 = 1024.0;
     let b = bytes as f64;
-    if b >= KB * KB * KB {
-        format!("{:.1} GB", b / (KB * KB * KB))
-    } else if b >= KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
-    } else if b >= KB {
-        format!("{:.0} KB", b / KB)
+    if b >= KIB * KIB * KIB {
+        format!("{:.1} GiB", b / (KIB * KIB * KIB))
+    } else if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else if b >= KIB {
+        format!("{:.0} KiB", b / KIB)
     } else {
         format!("{bytes} bytes")
     }
