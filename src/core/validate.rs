@@ -123,7 +123,17 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
         });
     }
     let (width, height) = header_dimensions(reader, kind)?;
+    if width == 0 || height == 0 {
+        // image-webp reports a 16384 px VP8L side as 0: never a real image.
+        return Err(Rejection::BadHeader {
+            kind,
+            detail: format!("it claims a size of {width}×{height} pixels"),
+        });
+    }
     check_dimensions(width, height, rules)?;
+    if kind == ImageKind::Gif {
+        check_gif_has_an_image(path)?;
+    }
     check_not_truncated(path, kind, size_bytes)?;
     Ok(ValidatedImage {
         path: path.to_owned(),
@@ -176,6 +186,73 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
             },
             other => bad_header(other),
         })
+}
+
+/// The GIF header decode stops after the screen descriptor, so anything could
+/// follow it: HTML, script or a ZIP (a polyglot). Walks the blocks up to the
+/// first image and checks that one starts there. Extensions are skipped by
+/// their lengths, not read.
+fn check_gif_has_an_image(path: &Path) -> Result<(), Rejection> {
+    let mut reader = BufReader::new(File::open(path).map_err(|e| io_rejection(&e))?);
+    let mut header = [0u8; 13];
+    read_gif(&mut reader, &mut header)?;
+    skip_color_table(&mut reader, header[10])?;
+    loop {
+        let mut introducer = [0u8; 1];
+        read_gif(&mut reader, &mut introducer)?;
+        match introducer[0] {
+            // Extension: a label, then data sub-blocks up to an empty one.
+            0x21 => {
+                let mut label_and_size = [0u8; 2];
+                read_gif(&mut reader, &mut label_and_size)?;
+                let mut size = label_and_size[1];
+                while size != 0 {
+                    reader.seek_relative(i64::from(size)).map_err(|e| io_rejection(&e))?;
+                    let mut next = [0u8; 1];
+                    read_gif(&mut reader, &mut next)?;
+                    size = next[0];
+                }
+            }
+            // Image descriptor, optional local colour table, LZW code size.
+            0x2C => {
+                let mut descriptor = [0u8; 9];
+                read_gif(&mut reader, &mut descriptor)?;
+                skip_color_table(&mut reader, descriptor[8])?;
+                let mut code_size = [0u8; 1];
+                read_gif(&mut reader, &mut code_size)?;
+                return if (1..=12).contains(&code_size[0]) {
+                    Ok(())
+                } else {
+                    Err(gif_rejection("its first image's data is not GIF image data"))
+                };
+            }
+            0x3B => return Err(gif_rejection("it ends without any image")),
+            _ => return Err(gif_rejection("what follows its header is not GIF data")),
+        }
+    }
+}
+
+fn gif_rejection(detail: &str) -> Rejection {
+    Rejection::BadHeader {
+        kind: ImageKind::Gif,
+        detail: detail.into(),
+    }
+}
+
+fn read_gif(reader: &mut BufReader<File>, buf: &mut [u8]) -> Result<(), Rejection> {
+    reader.read_exact(buf).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => gif_rejection("it ends before its first image"),
+        _ => io_rejection(&e),
+    })
+}
+
+/// Skips the colour table that `packed` (a screen or image descriptor's flags) announces.
+fn skip_color_table(reader: &mut BufReader<File>, packed: u8) -> Result<(), Rejection> {
+    if packed & 0x80 == 0 {
+        return Ok(());
+    }
+    let entries = 2i64 << (packed & 0x07);
+    reader.seek_relative(3 * entries).map_err(|e| io_rejection(&e))
 }
 
 /// Cheap end-of-file checks where the format makes them reliable: a WebP's RIFF

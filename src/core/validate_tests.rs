@@ -384,3 +384,32 @@ fn io_errors_become_one_sentence_rejections() {
         Rejection::Unreadable("disk on fire".into())
     );
 }
+
+#[test]
+fn a_gif_is_walked_past_its_extensions_to_its_first_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let gif = image_bytes(ImageFormat::Gif, 4, 4, 5);
+    let after_table = 13 + 3 * (2usize << (gif[10] & 7)) * usize::from(gif[10] >> 7);
+    let mut with_extensions = gif[..after_table].to_vec();
+    // A comment in two sub-blocks and an application extension (NETSCAPE loop).
+    with_extensions.extend_from_slice(&[0x21, 0xFE, 3, b'a', b'b', b'c', 2, b'd', b'e', 0]);
+    with_extensions.extend_from_slice(&[0x21, 0xFF, 11]);
+    with_extensions.extend_from_slice(b"NETSCAPE2.0");
+    with_extensions.extend_from_slice(&[3, 1, 0, 0, 0]);
+    with_extensions.extend_from_slice(&gif[after_table..]);
+    let path = dir.path().join("extended.gif");
+    std::fs::write(&path, &with_extensions).unwrap();
+    assert_eq!(validate(&path, &rules()).map(|i| (i.width, i.height)), Ok((4, 4)));
+
+    // The same with its image replaced by text after the extensions.
+    let mut polyglot = with_extensions[..with_extensions.len() - (gif.len() - after_table)].to_vec();
+    polyglot.extend_from_slice(b"<script>alert(1)</script>");
+    std::fs::write(&path, &polyglot).unwrap();
+    assert_eq!(
+        validate(&path, &rules()),
+        Err(Rejection::BadHeader {
+            kind: ImageKind::Gif,
+            detail: "what follows its header is not GIF data".into()
+        })
+    );
+}
