@@ -246,6 +246,13 @@ impl Worker {
     }
 
     async fn add_pixels(&mut self, name: String, width: u32, height: u32, rgba: Vec<u8>) {
+        // An over-limit paste is refused before it costs an encode and a file.
+        let rules = crate::core::ValidationRules::from(&self.config.upload);
+        if let Err(reason) = crate::core::validate::check_dimensions(width, height, &rules) {
+            self.sink
+                .send(Event::Problem(format!("The pasted image was not added: {reason}.")));
+            return;
+        }
         let folder = crate::core::paths::default_data_dir().map(|d| d.join("pasted"));
         let saved =
             tokio::task::spawn_blocking(move || job::save_pixels_as_png(folder, &name, width, height, rgba)).await;
