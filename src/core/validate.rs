@@ -131,9 +131,6 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
         });
     }
     check_dimensions(width, height, rules)?;
-    if kind == ImageKind::Gif {
-        check_gif_has_an_image(path)?;
-    }
     check_not_truncated(path, kind, size_bytes)?;
     Ok(ValidatedImage {
         path: path.to_owned(),
@@ -168,6 +165,15 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
         kind,
         detail: e.to_string(),
     };
+    if kind == ImageKind::Gif {
+        // Walked on the file already open: reopening by path could meet a FIFO swapped in.
+        let mut file = reader.into_inner();
+        check_gif_has_an_image(&mut file)?;
+        file.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
+        return ImageReader::with_format(file, ImageFormat::Gif)
+            .into_dimensions()
+            .map_err(bad_header);
+    }
     if kind != ImageKind::Jpeg {
         return reader.into_dimensions().map_err(bad_header);
     }
@@ -192,34 +198,34 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
 /// follow it: HTML, script or a ZIP (a polyglot). Walks the blocks up to the
 /// first image and checks that one starts there. Extensions are skipped by
 /// their lengths, not read.
-fn check_gif_has_an_image(path: &Path) -> Result<(), Rejection> {
-    let mut reader = BufReader::new(File::open(path).map_err(|e| io_rejection(&e))?);
+fn check_gif_has_an_image(reader: &mut BufReader<File>) -> Result<(), Rejection> {
+    reader.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
     let mut header = [0u8; 13];
-    read_gif(&mut reader, &mut header)?;
-    skip_color_table(&mut reader, header[10])?;
+    read_gif(reader, &mut header)?;
+    skip_color_table(reader, header[10])?;
     loop {
         let mut introducer = [0u8; 1];
-        read_gif(&mut reader, &mut introducer)?;
+        read_gif(reader, &mut introducer)?;
         match introducer[0] {
             // Extension: a label, then data sub-blocks up to an empty one.
             0x21 => {
                 let mut label_and_size = [0u8; 2];
-                read_gif(&mut reader, &mut label_and_size)?;
+                read_gif(reader, &mut label_and_size)?;
                 let mut size = label_and_size[1];
                 while size != 0 {
                     reader.seek_relative(i64::from(size)).map_err(|e| io_rejection(&e))?;
                     let mut next = [0u8; 1];
-                    read_gif(&mut reader, &mut next)?;
+                    read_gif(reader, &mut next)?;
                     size = next[0];
                 }
             }
             // Image descriptor, optional local colour table, LZW code size.
             0x2C => {
                 let mut descriptor = [0u8; 9];
-                read_gif(&mut reader, &mut descriptor)?;
-                skip_color_table(&mut reader, descriptor[8])?;
+                read_gif(reader, &mut descriptor)?;
+                skip_color_table(reader, descriptor[8])?;
                 let mut code_size = [0u8; 1];
-                read_gif(&mut reader, &mut code_size)?;
+                read_gif(reader, &mut code_size)?;
                 return if (1..=12).contains(&code_size[0]) {
                     Ok(())
                 } else {
