@@ -163,7 +163,8 @@ pub fn check_dimensions(width: u32, height: u32, rules: &ValidationRules) -> Res
 fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> Result<(u32, u32), Rejection> {
     let bad_header = |e: image::ImageError| Rejection::BadHeader {
         kind,
-        detail: e.to_string(),
+        // Decoder messages may end in a newline.
+        detail: e.to_string().trim_end().to_owned(),
     };
     if kind == ImageKind::Gif {
         // Walked on the file already open: reopening by path could meet a FIFO swapped in.
@@ -183,14 +184,20 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
         .take(JPEG_HEADER_LIMIT_BYTES)
         .read_to_end(&mut prefix)
         .map_err(|e| io_rejection(&e))?;
+    // zune-jpeg reports running out of bytes as a format error, not an I/O
+    // one: whether the prefix was cut short is known from its length alone.
+    let cut_at_limit = prefix.len() as u64 == JPEG_HEADER_LIMIT_BYTES;
     ImageReader::with_format(Cursor::new(prefix), ImageFormat::Jpeg)
         .into_dimensions()
-        .map_err(|e| match e {
-            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Rejection::BadHeader {
-                kind,
-                detail: format!("no frame header in the first {}", human_bytes(JPEG_HEADER_LIMIT_BYTES)),
-            },
-            other => bad_header(other),
+        .map_err(|e| {
+            if cut_at_limit {
+                Rejection::BadHeader {
+                    kind,
+                    detail: format!("no frame header in the first {}", human_bytes(JPEG_HEADER_LIMIT_BYTES)),
+                }
+            } else {
+                bad_header(e)
+            }
         })
 }
 

@@ -200,8 +200,31 @@ fn a_jpeg_is_measured_from_its_first_megabyte_only() {
     // the first megabyte was read.
     let far = dir.path().join("far.jpg");
     std::fs::write(&far, jpeg_with_leading_segments(1100 * 1024)).unwrap();
-    let err = validate(&far, &rules()).unwrap_err();
-    assert!(matches!(err, Rejection::BadHeader { .. }), "{err:?}");
+    assert_eq!(
+        validate(&far, &rules()),
+        Err(Rejection::BadHeader {
+            kind: ImageKind::Jpeg,
+            detail: "no frame header in the first 1.0 MiB".into()
+        })
+    );
+}
+
+#[test]
+fn a_jpeg_header_that_is_damaged_rather_than_far_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.jpg");
+    // SOI, then a frame header (SOF0) that claims zero colour components.
+    let bytes = [
+        0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x10, 0x00, 0x10, 0x00, 0x01, 0x11, 0x00, 0xFF, 0xD9,
+    ];
+    std::fs::write(&path, bytes).unwrap();
+    let err = validate(&path, &rules()).unwrap_err();
+    let Rejection::BadHeader { kind, detail } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*kind, ImageKind::Jpeg);
+    assert!(!detail.contains("no frame header"), "{detail}");
+    assert!(!detail.is_empty());
 }
 
 /// A real 1×1 GIF whose logical screen claims `width`×`height`: GIF has no
@@ -412,4 +435,23 @@ fn a_gif_is_walked_past_its_extensions_to_its_first_image() {
             detail: "what follows its header is not GIF data".into()
         })
     );
+}
+
+#[test]
+fn a_header_error_has_no_trailing_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.jpg");
+    std::fs::write(&path, &image_bytes(ImageFormat::Jpeg, 16, 16, 3)[..40]).unwrap();
+    let err = validate(&path, &rules()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Rejection::BadHeader {
+                kind: ImageKind::Jpeg,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string().trim_end(), err.to_string());
 }
