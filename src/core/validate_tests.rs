@@ -455,3 +455,19 @@ fn a_header_error_has_no_trailing_newline() {
     );
     assert_eq!(err.to_string().trim_end(), err.to_string());
 }
+
+#[test]
+fn a_header_claiming_zero_width_or_height_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (width, height) in [(0u16, 5u16), (5, 0)] {
+        let path = dir.path().join(format!("{width}x{height}.gif"));
+        std::fs::write(&path, gif_claiming(width, height)).unwrap();
+        assert_eq!(
+            validate(&path, &rules()),
+            Err(Rejection::BadHeader {
+                kind: ImageKind::Gif,
+                detail: format!("it claims a size of {width}×{height} pixels")
+            })
+        );
+    }
+}
