@@ -471,3 +471,34 @@ fn a_header_claiming_zero_width_or_height_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_gif_with_no_global_colour_table_is_walked_correctly() {
+    // A hand-made 1×1 GIF: no global table, a 2-colour local one.
+    let mut gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+    gif.extend_from_slice(&[0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0x80]);
+    gif.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0, 0, 0]);
+    gif.extend_from_slice(&[0x02, 0x02, 0x44, 0x01, 0x00, 0x3B]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local-table.gif");
+    std::fs::write(&path, &gif).unwrap();
+    assert_eq!(validate(&path, &rules()).map(|i| (i.width, i.height)), Ok((1, 1)));
+}
+
+#[test]
+fn a_gif_with_no_image_before_its_end_marker_says_so() {
+    let real = image_bytes(ImageFormat::Gif, 1, 1, 0);
+    let after_table = 13 + 3 * (2usize << (real[10] & 7)) * usize::from(real[10] >> 7);
+    let mut gif = real[..after_table].to_vec();
+    gif.push(0x3B);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-image.gif");
+    std::fs::write(&path, &gif).unwrap();
+    assert_eq!(
+        validate(&path, &rules()),
+        Err(Rejection::BadHeader {
+            kind: ImageKind::Gif,
+            detail: "it ends without any image".into()
+        })
+    );
+}
