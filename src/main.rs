@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use picbucket::cli::{self, Args};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
@@ -48,6 +49,11 @@ fn init_logging(verbose: u8, log_file: Option<(PathBuf, std::fs::File)>) {
             builder.with_ansi(false).with_writer(std::sync::Mutex::new(file)).init();
             tracing::info!(log = %path.display(), "picbucket {} starting", env!("CARGO_PKG_VERSION"));
         }
-        None => builder.with_writer(std::io::stderr).init(),
+        // Colour codes only for a person at a terminal: piped or redirected
+        // stderr (scripts, CI logs, files) gets plain text.
+        None => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .init(),
     }
 }

@@ -142,7 +142,8 @@ fn every_command_has_help() {
 #[test]
 fn serve_local_serves_links_made_by_a_separate_upload() {
     let data = tempfile::tempdir().unwrap();
-    let config = data.path().join("config.toml"); // absent: defaults, built-in store
+    let config = data.path().join("config.toml");
+    std::fs::write(&config, "").unwrap(); // empty: defaults, built-in store
     let mut server = Command::new(env!("CARGO_BIN_EXE_picbucket"))
         .args(["--config", config.to_str().unwrap(), "serve-local"])
         .env("PICBUCKET_DATA_DIR", data.path())
@@ -171,4 +172,64 @@ fn serve_local_serves_links_made_by_a_separate_upload() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(link.starts_with(&endpoint), "{link} vs {endpoint}");
     assert_eq!(fetched, Ok(read(&photo)));
+}
+
+#[test]
+fn a_config_file_named_but_missing_is_an_error_not_a_switch_to_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = write_image(dir.path(), "photo.png", ImageFormat::Png, 8, 8);
+    let typo = dir.path().join("confg.toml");
+    let expected = format!(
+        "The config file {} does not exist — check the path, or omit --config",
+        typo.display()
+    );
+    // By --config ...
+    let out = picbucket(&typo, &["upload", photo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&expected), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    // ... or by PICBUCKET_CONFIG.
+    let out = Command::new(env!("CARGO_BIN_EXE_picbucket"))
+        .arg("test-connection")
+        .env("PICBUCKET_CONFIG", &typo)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&expected), "{}", text(&out.stderr));
+    assert!(!typo.exists(), "nothing may create the mistyped file");
+}
+
+#[test]
+fn a_missing_default_config_file_means_defaults() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let gone = home.path().join("gone.png");
+    let out = Command::new(env!("CARGO_BIN_EXE_picbucket"))
+        .args(["upload", gone.to_str().unwrap()])
+        .env_remove("PICBUCKET_CONFIG")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("PICBUCKET_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    // The config loaded (defaults: the built-in store); only the file failed.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("built-in local store"), "{stderr}");
+    assert!(
+        stderr.contains("gone.png") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn logs_on_a_piped_stderr_carry_no_colour_codes() {
+    let server = TestServer::start();
+    let config = server.write_config(&server.config());
+    let photo = write_image(server.data.path(), "photo.png", ImageFormat::Png, 20, 20);
+    let out = picbucket(&config, &["-v", "upload", photo.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(" INFO "), "-v must log at info: {stderr}");
+    assert!(!stderr.contains("\x1b["), "colour codes on a pipe: {stderr:?}");
 }

@@ -81,8 +81,8 @@ fn history_lists_done_uploads_newest_first_one_line_each() {
     assert_eq!(
         text(&out.stdout),
         "4  2026-11-26 09:17  17 bytes  dog.jpg  → 2026/11/k_dog.jpg (default)\n\
-         3  2026-11-26 09:16    812 KB  50%_off.png  → 2026/11/k_50%_off.png (work)\n\
-         1  2026-11-26 09:14    2.4 MB  cat.png  → 2026/11/k_cat.png (default)\n"
+         3  2026-11-26 09:16   812 KiB  50%_off.png  → 2026/11/k_50%_off.png (work)\n\
+         1  2026-11-26 09:14   2.4 MiB  cat.png  → 2026/11/k_cat.png (default)\n"
     );
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }

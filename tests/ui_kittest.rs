@@ -377,7 +377,7 @@ fn a_single_upload_is_copied_by_itself_when_the_setting_is_on() {
     });
     harness.run();
     assert!(
-        shows(&harness, "3.0 MB · 4000×3000 px · JPEG"),
+        shows(&harness, "3.0 MiB · 4000×3000 px · JPEG"),
         "{}",
         window_text(&harness)
     );

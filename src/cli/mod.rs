@@ -6,11 +6,11 @@ mod serve_local;
 mod test_connection;
 mod upload;
 
-use crate::core::Config;
 use crate::core::paths;
+use crate::core::{Config, ConfigError};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Upload images to S3-compatible storage and get shareable, expiring links.
 ///
@@ -51,20 +51,44 @@ pub enum CliCommand {
 }
 
 /// The config file in effect: `--config`, `PICBUCKET_CONFIG`, or the default.
+/// A file named by the first two must exist (a typo must not silently switch
+/// to defaults and the built-in store); the default file may be absent.
 pub fn config_path(args: &Args) -> anyhow::Result<PathBuf> {
     match &args.config {
+        Some(path) if !path.exists() => Err(missing_config(path)),
         Some(path) => Ok(path.clone()),
         None => paths::default_config_file().context("no home directory found; pass --config PATH"),
     }
 }
 
-/// Loads the config file, with `profile` (when given) as the active destination.
-pub fn load_config(path: &std::path::Path, profile: Option<&str>) -> anyhow::Result<Config> {
-    let config = Config::load(path)?;
-    Ok(match profile {
+/// Loads the config in effect (see [`config_path`]), with `--profile` (when
+/// given) as the active destination.
+pub fn load_config(args: &Args) -> anyhow::Result<Config> {
+    let path = config_path(args)?;
+    let loaded = if args.config.is_some() {
+        // Checked above, but the file may vanish in between: still an error.
+        Config::load_existing(&path)
+    } else {
+        Config::load(&path)
+    };
+    let config = loaded.map_err(|error| match error {
+        ConfigError::Missing { path } => missing_config(&path),
+        other => other.into(),
+    })?;
+    Ok(match args.profile.as_deref() {
         Some(name) => config.with_profile(name)?,
         None => config,
     })
+}
+
+fn missing_config(path: &Path) -> anyhow::Error {
+    let default = paths::default_config_file()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "~/.config/picbucket/config.toml".into());
+    anyhow::anyhow!(
+        "{} — check the path, or omit --config (and unset PICBUCKET_CONFIG) to use the default {default}",
+        ConfigError::Missing { path: path.to_owned() }
+    )
 }
 
 /// Runs a subcommand; returns the process exit code.
@@ -73,7 +97,7 @@ pub fn run(args: &Args, command: &CliCommand) -> anyhow::Result<i32> {
     if let CliCommand::History(history_args) = command {
         return history::run(history_args);
     }
-    let config = load_config(&config_path(args)?, args.profile.as_deref())?;
+    let config = load_config(args)?;
     match command {
         CliCommand::Upload(upload_args) => upload::run(config, upload_args),
         CliCommand::TestConnection => test_connection::run(&config),

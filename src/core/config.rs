@@ -193,6 +193,8 @@ pub struct UnknownProfile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("The config file {path} does not exist")]
+    Missing { path: PathBuf },
     #[error("Cannot read the config file {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("The config file {path} is not valid: {message}")]
@@ -206,9 +208,20 @@ pub enum ConfigError {
 impl Config {
     /// Reads `path`; a missing file means all defaults.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match Self::load_existing(path) {
+            Err(ConfigError::Missing { .. }) => Ok(Self::default()),
+            other => other,
+        }
+    }
+
+    /// Reads `path`, which must exist: a file the user named (`--config`)
+    /// that is missing is a mistake to report, not a reason to use defaults.
+    pub fn load_existing(path: &Path) -> Result<Self, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::Missing { path: path.to_owned() });
+            }
             Err(source) => {
                 return Err(ConfigError::Read {
                     path: path.to_owned(),

@@ -83,3 +83,23 @@ fn long_names_are_cut_at_a_character_boundary_keeping_the_extension() {
     assert!(cut.ends_with(".jpeg"));
     assert!(cut.starts_with("éé"));
 }
+
+#[test]
+fn only_a_template_with_sha256_asks_for_the_hash() {
+    assert!(!KeyTemplate::default().needs_sha256());
+    assert!(!KeyTemplate::parse("{date}/{uuid}.{ext}").unwrap().needs_sha256());
+    assert!(KeyTemplate::parse("{sha256}").unwrap().needs_sha256());
+}
+
+#[test]
+fn a_leading_dot_is_part_of_the_stem_not_an_extension() {
+    let template = KeyTemplate::parse("{uuid}/{stem}").unwrap();
+    let key = template.render(&inputs(".profile", None));
+    assert_eq!(key, "67e55044-10b1-426f-9247-bb680e5fe0c8/.profile");
+}
+
+#[test]
+fn a_cut_long_name_keeps_exactly_one_dot_before_its_extension() {
+    let cut = sanitize_filename(&format!("{}.png", "a".repeat(300)));
+    assert_eq!(cut, format!("{}.png", "a".repeat(MAX_FILENAME_BYTES - 4)));
+}

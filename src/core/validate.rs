@@ -63,7 +63,7 @@ pub enum Rejection {
     Unreadable(String),
     #[error("the file is empty (0 bytes)")]
     Empty,
-    #[error("it is {} but at most {} is allowed; raise upload.max_size_mb in Settings to allow it", human_bytes(*size), human_bytes(*max))]
+    #[error("it is {} but at most {} is allowed; raise \"Max file size\" in Settings to allow it", human_bytes(*size), human_bytes(*max))]
     TooLarge { size: u64, max: u64 },
     #[error("it is not an image: its contents are not JPEG, PNG, GIF or WebP whatever its name says")]
     NotAnImage,
@@ -123,15 +123,14 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
         });
     }
     let (width, height) = header_dimensions(reader, kind)?;
-    let pixels = u64::from(width) * u64::from(height);
-    if width > rules.max_side_px || height > rules.max_side_px || pixels > rules.max_pixels {
-        return Err(Rejection::TooManyPixels {
-            width,
-            height,
-            max_side: rules.max_side_px,
-            max_megapixels: rules.max_pixels / 1_000_000,
+    if width == 0 || height == 0 {
+        // image-webp reports a 16384 px VP8L side as 0: never a real image.
+        return Err(Rejection::BadHeader {
+            kind,
+            detail: format!("it claims a size of {width}×{height} pixels"),
         });
     }
+    check_dimensions(width, height, rules)?;
     check_not_truncated(path, kind, size_bytes)?;
     Ok(ValidatedImage {
         path: path.to_owned(),
@@ -142,6 +141,21 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
     })
 }
 
+/// Refuses an image whose sides or pixel count are over the limits: a
+/// decompression bomb from a header, or pasted pixels before they are encoded.
+pub fn check_dimensions(width: u32, height: u32, rules: &ValidationRules) -> Result<(), Rejection> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width > rules.max_side_px || height > rules.max_side_px || pixels > rules.max_pixels {
+        return Err(Rejection::TooManyPixels {
+            width,
+            height,
+            max_side: rules.max_side_px,
+            max_megapixels: rules.max_pixels / 1_000_000,
+        });
+    }
+    Ok(())
+}
+
 /// Reads the image header for its dimensions. The PNG, GIF and WebP decoders
 /// read only as far as they need; the JPEG decoder would read the whole file,
 /// so it gets at most [`JPEG_HEADER_LIMIT_BYTES`] (a header lies well within it:
@@ -149,8 +163,18 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
 fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> Result<(u32, u32), Rejection> {
     let bad_header = |e: image::ImageError| Rejection::BadHeader {
         kind,
-        detail: e.to_string(),
+        // Decoder messages may end in a newline.
+        detail: e.to_string().trim_end().to_owned(),
     };
+    if kind == ImageKind::Gif {
+        // Walked on the file already open: reopening by path could meet a FIFO swapped in.
+        let mut file = reader.into_inner();
+        check_gif_has_an_image(&mut file)?;
+        file.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
+        return ImageReader::with_format(file, ImageFormat::Gif)
+            .into_dimensions()
+            .map_err(bad_header);
+    }
     if kind != ImageKind::Jpeg {
         return reader.into_dimensions().map_err(bad_header);
     }
@@ -160,15 +184,88 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
         .take(JPEG_HEADER_LIMIT_BYTES)
         .read_to_end(&mut prefix)
         .map_err(|e| io_rejection(&e))?;
+    // zune-jpeg reports running out of bytes as a format error, not an I/O
+    // one: whether the prefix was cut short is known from its length alone.
+    let cut_at_limit = prefix.len() as u64 == JPEG_HEADER_LIMIT_BYTES;
     ImageReader::with_format(Cursor::new(prefix), ImageFormat::Jpeg)
         .into_dimensions()
-        .map_err(|e| match e {
-            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Rejection::BadHeader {
-                kind,
-                detail: format!("no frame header in the first {}", human_bytes(JPEG_HEADER_LIMIT_BYTES)),
-            },
-            other => bad_header(other),
+        .map_err(|e| {
+            if cut_at_limit {
+                Rejection::BadHeader {
+                    kind,
+                    detail: format!("no frame header in the first {}", human_bytes(JPEG_HEADER_LIMIT_BYTES)),
+                }
+            } else {
+                bad_header(e)
+            }
         })
+}
+
+/// The GIF header decode stops after the screen descriptor, so anything could
+/// follow it: HTML, script or a ZIP (a polyglot). Walks the blocks up to the
+/// first image and checks that one starts there. Extensions are skipped by
+/// their lengths, not read.
+fn check_gif_has_an_image(reader: &mut BufReader<File>) -> Result<(), Rejection> {
+    reader.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
+    let mut header = [0u8; 13];
+    read_gif(reader, &mut header)?;
+    skip_color_table(reader, header[10])?;
+    loop {
+        let mut introducer = [0u8; 1];
+        read_gif(reader, &mut introducer)?;
+        match introducer[0] {
+            // Extension: a label, then data sub-blocks up to an empty one.
+            0x21 => {
+                let mut label_and_size = [0u8; 2];
+                read_gif(reader, &mut label_and_size)?;
+                let mut size = label_and_size[1];
+                while size != 0 {
+                    reader.seek_relative(i64::from(size)).map_err(|e| io_rejection(&e))?;
+                    let mut next = [0u8; 1];
+                    read_gif(reader, &mut next)?;
+                    size = next[0];
+                }
+            }
+            // Image descriptor, optional local colour table, LZW code size.
+            0x2C => {
+                let mut descriptor = [0u8; 9];
+                read_gif(reader, &mut descriptor)?;
+                skip_color_table(reader, descriptor[8])?;
+                let mut code_size = [0u8; 1];
+                read_gif(reader, &mut code_size)?;
+                return if (1..=12).contains(&code_size[0]) {
+                    Ok(())
+                } else {
+                    Err(gif_rejection("its first image's data is not GIF image data"))
+                };
+            }
+            0x3B => return Err(gif_rejection("it ends without any image")),
+            _ => return Err(gif_rejection("what follows its header is not GIF data")),
+        }
+    }
+}
+
+fn gif_rejection(detail: &str) -> Rejection {
+    Rejection::BadHeader {
+        kind: ImageKind::Gif,
+        detail: detail.into(),
+    }
+}
+
+fn read_gif(reader: &mut BufReader<File>, buf: &mut [u8]) -> Result<(), Rejection> {
+    reader.read_exact(buf).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => gif_rejection("it ends before its first image"),
+        _ => io_rejection(&e),
+    })
+}
+
+/// Skips the colour table that `packed` (a screen or image descriptor's flags) announces.
+fn skip_color_table(reader: &mut BufReader<File>, packed: u8) -> Result<(), Rejection> {
+    if packed & 0x80 == 0 {
+        return Ok(());
+    }
+    let entries = 2i64 << (packed & 0x07);
+    reader.seek_relative(3 * entries).map_err(|e| io_rejection(&e))
 }
 
 /// End-of-file checks: a WebP's RIFF header states its length and a PNG ends
@@ -222,16 +319,17 @@ fn io_rejection(error: &std::io::Error) -> Rejection {
     }
 }
 
-/// `5.0 MB`, `812 KB`, `17 bytes`, in powers of 1024 as the size limit is.
+/// `5.0 MiB`, `812 KiB`, `17 bytes`: binary units, labelled as such, because
+/// the size limit (`max_size_mb`) counts in MiB (5 MiB = 5,242,880 bytes).
 pub fn human_bytes(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
+    const KIB: f64 = 1024.0;
     let b = bytes as f64;
-    if b >= KB * KB * KB {
-        format!("{:.1} GB", b / (KB * KB * KB))
-    } else if b >= KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
-    } else if b >= KB {
-        format!("{:.0} KB", b / KB)
+    if b >= KIB * KIB * KIB {
+        format!("{:.1} GiB", b / (KIB * KIB * KIB))
+    } else if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else if b >= KIB {
+        format!("{:.0} KiB", b / KIB)
     } else {
         format!("{bytes} bytes")
     }

@@ -136,9 +136,11 @@ impl LocalStore {
         required_region: Option<Arc<str>>,
     ) -> Result<Self, StorageError> {
         let objects = options.root.join("objects");
-        std::fs::create_dir_all(objects.join(&options.bucket)).map_err(|e| StorageError::LocalStore {
-            detail: format!("cannot create {}: {e}", objects.display()),
-        })?;
+        for dir in [options.root.clone(), objects.clone(), objects.join(&options.bucket)] {
+            create_private_dir(&dir).map_err(|e| StorageError::LocalStore {
+                detail: format!("cannot create {}: {e}", dir.display()),
+            })?;
+        }
         let fs = s3s_fs::FileSystem::new(&objects).map_err(|e| {
             // s3s-fs errors have only a Debug form: log it, say it plainly.
             tracing::warn!(error = ?e, "local store: cannot open its folder");
@@ -303,6 +305,18 @@ async fn accept_loop(listener: TcpListener, service: LocalService, shutdown: Can
             }
         });
     }
+}
+
+/// Creates `dir` (and its parents) and makes it owner-only (0700 on Unix):
+/// the store's folders hold its keys and every uploaded image.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 fn state_path(root: &Path) -> PathBuf {

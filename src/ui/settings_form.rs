@@ -3,6 +3,7 @@
 
 use crate::core::{Config, LinkExpiry, Secret};
 use std::collections::BTreeMap;
+use std::fmt;
 
 pub const KEY_ENDPOINT: &str = "storage.endpoint";
 pub const KEY_BUCKET: &str = "storage.bucket";
@@ -14,7 +15,9 @@ pub const KEY_TEMPLATE: &str = "upload.key_template";
 /// Problems by config key (e.g. `storage.bucket`), one sentence each.
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
-#[derive(Clone, Debug, PartialEq)]
+/// `Debug` is written by hand: `secret_key` is plain text for the text field,
+/// and must print masked like [`Secret`].
+#[derive(Clone, PartialEq)]
 pub struct SettingsDraft {
     /// Everything else (and the unparsed fields' last good values).
     pub config: Config,
@@ -25,6 +28,19 @@ pub struct SettingsDraft {
     pub secret_key: String,
     pub link_expiry: String,
     pub max_size_mb: String,
+}
+
+impl fmt::Debug for SettingsDraft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SettingsDraft")
+            .field("config", &self.config)
+            .field("use_local_store", &self.use_local_store)
+            .field("endpoint", &self.endpoint)
+            .field("secret_key", &Secret::new(self.secret_key.as_str()))
+            .field("link_expiry", &self.link_expiry)
+            .field("max_size_mb", &self.max_size_mb)
+            .finish()
+    }
 }
 
 impl SettingsDraft {
@@ -65,7 +81,10 @@ impl SettingsDraft {
         match self.max_size_mb.trim().parse::<u64>() {
             Ok(mb) => config.upload.max_size_mb = mb,
             Err(_) => {
-                errors.insert(KEY_MAX_SIZE, "enter a whole number of megabytes, e.g. 5".into());
+                errors.insert(
+                    KEY_MAX_SIZE,
+                    "enter a whole number of MiB (1 MiB = 1,048,576 bytes), e.g. 5".into(),
+                );
             }
         }
         for invalid in config.field_errors() {
@@ -78,6 +97,21 @@ impl SettingsDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_masks_the_typed_secret_key() {
+        let mut config = Config::default();
+        config.storage.secret_key = Secret::new("SECRET-s3cr3t-XYZ");
+        let mut draft = SettingsDraft::from_config(&config);
+        let shown = format!("{draft:?} {draft:#?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("secret_key: Secret(******)"), "{shown}");
+        // A key being typed (not yet in the config) is masked too.
+        draft.secret_key = "SECRET-typed-XYZ".into();
+        draft.config.storage.secret_key = Secret::default();
+        let shown = format!("{draft:?}");
+        assert!(!shown.contains("typed"), "{shown}");
+    }
 
     #[test]
     fn an_unchanged_draft_builds_the_same_config() {

@@ -174,7 +174,7 @@ impl SettingsView {
                 field_ui(ui, label.id, errors.get(KEY_EXPIRY), |ui| {
                     ui.add(TextEdit::singleline(expiry).hint_text("1h, 1d, 7d (at most 7 days)"))
                 });
-                let label = ui.label("Max file size (MB)");
+                let label = ui.label("Max file size (MiB)");
                 let max_size = &mut draft.max_size_mb;
                 field_ui(ui, label.id, errors.get(KEY_MAX_SIZE), |ui| {
                     ui.text_edit_singleline(max_size)

@@ -53,7 +53,7 @@ pub fn link_needs_refresh(link: &SignedLink, now: SystemTime, lifetime: Duration
     link.expires_at.duration_since(now).map_or(true, |left| left < margin)
 }
 
-/// "812 KB · 1920×1080 px · JPEG", with whatever is known yet.
+/// "812 KiB · 1920×1080 px · JPEG", with whatever is known yet.
 pub fn details_text(row: &Row) -> String {
     let mut parts = Vec::new();
     if let Some(size) = row.size_bytes {

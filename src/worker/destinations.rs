@@ -30,6 +30,36 @@ pub enum StoreSlot {
     Failed(StorageError),
 }
 
+/// The store for the settings a job was queued with, which may still be
+/// resolving (connecting, starting the built-in store) when the job is
+/// queued: the job waits for it, so a file added right after a Settings
+/// change goes where the new settings say.
+#[derive(Clone)]
+pub struct PendingStore(tokio::sync::watch::Receiver<Option<StoreSlot>>);
+
+impl PendingStore {
+    /// A store still being resolved, and the sender that delivers it.
+    pub fn new() -> (tokio::sync::watch::Sender<Option<StoreSlot>>, Self) {
+        let (tx, rx) = tokio::sync::watch::channel(None);
+        (tx, Self(rx))
+    }
+
+    /// A store known already.
+    pub fn ready(slot: StoreSlot) -> Self {
+        Self(tokio::sync::watch::channel(Some(slot)).1)
+    }
+
+    /// Waits until the store is resolved.
+    pub async fn get(&self) -> StoreSlot {
+        let mut rx = self.0.clone();
+        match rx.wait_for(Option::is_some).await {
+            Ok(slot) => slot.clone().unwrap_or_else(|| StoreSlot::Failed(StorageError::Cancelled)),
+            // The resolving task ended without an answer: the worker is quitting.
+            Err(_) => StoreSlot::Failed(StorageError::Cancelled),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Destinations {
     local: Option<(LocalStoreOptions, Arc<LocalStore>)>,

@@ -10,7 +10,7 @@ use crate::core::{Config, LinkExpiry, Rejection, ValidatedImage, ValidationRules
 use crate::library::{NewJob, RecordId, SentInfo, UploadRecord};
 use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest};
 use crate::worker::command::JobId;
-use crate::worker::destinations::StoreSlot;
+use crate::worker::destinations::{PendingStore, StoreSlot};
 use crate::worker::event::{Event, SignedLink};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::records::Records;
@@ -30,7 +30,7 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 #[derive(Clone)]
 pub struct JobContext {
     pub config: Arc<Config>,
-    pub store: StoreSlot,
+    pub store: PendingStore,
     pub sink: EventSink,
     pub records: Option<Records>,
     pub upload_slots: Arc<Semaphore>,
@@ -190,7 +190,7 @@ pub async fn upload(
     cancel: CancellationToken,
     resumed: Option<UploadRecord>,
 ) {
-    let store = match &ctx.store {
+    let store = match &ctx.store.get().await {
         StoreSlot::Ready(destination) => destination.store.clone(),
         StoreSlot::Failed(error) => {
             ctx.report(id, JobUpdate::Stopped);

@@ -5,7 +5,7 @@
 use crate::library::{RENEW_EVERY, RecordId, UploadRecord};
 use crate::storage::StorageError;
 use crate::worker::command::JobId;
-use crate::worker::destinations::{Destinations, StoreSlot};
+use crate::worker::destinations::{Destinations, PendingStore, StoreSlot};
 use crate::worker::event::{Event, UnfinishedJob};
 use crate::worker::history::destination_for;
 use crate::worker::internal::{Internal, JobUpdate};
@@ -130,7 +130,7 @@ pub async fn finish_job(
     if let Ok(with_profile) = ctx.config.with_profile(&record.profile) {
         ctx.config = Arc::new(with_profile);
     }
-    ctx.store = StoreSlot::Ready(destination.clone());
+    ctx.store = PendingStore::ready(StoreSlot::Ready(destination.clone()));
     let store = destination.store.clone();
     if let Ok((stored_size, _)) = store.head(&record.object_key).await
         && stored_size == record.size_bytes

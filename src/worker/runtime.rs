@@ -9,7 +9,7 @@ use crate::core::thumbnail::Thumbnail;
 use crate::library::{RecordId, UploadRecord};
 use crate::storage::{S3Store, StorageError};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
-use crate::worker::destinations::{Destination, Destinations, StoreSlot};
+use crate::worker::destinations::{Destination, Destinations, PendingStore, StoreSlot};
 use crate::worker::event::{Event, StoreInfo};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::job::{self, JobContext, ReadyImage};
@@ -52,7 +52,8 @@ pub(crate) struct Worker {
     pub config: Config,
     pub options: WorkerOptions,
     pub sink: EventSink,
-    pub store: StoreSlot,
+    /// The store for the current settings (maybe still resolving).
+    pub store: PendingStore,
     pub destinations: Arc<Mutex<Destinations>>,
     pub records: Option<Records>,
     pub links: history::LinkCache,
@@ -90,9 +91,9 @@ pub async fn run(
         config: config.clone(),
         options,
         sink,
-        store: StoreSlot::Failed(StorageError::Config {
+        store: PendingStore::ready(StoreSlot::Failed(StorageError::Config {
             detail: "the store is still starting".into(),
-        }),
+        })),
         destinations: Arc::new(Mutex::new(Destinations::default())),
         records,
         links: history::LinkCache::default(),
@@ -105,6 +106,7 @@ pub async fn run(
     // The first store is resolved before any command, so files added at once
     // (the CLI) go to it rather than failing with "still starting".
     let first = resolve(worker.destinations.clone(), config).await;
+    worker.store = PendingStore::ready(first.clone());
     worker.store_resolved(0, first);
     let lease_keeper = worker
         .records
@@ -214,8 +216,11 @@ impl Worker {
         let generation = self.settings_generation;
         let destinations = self.destinations.clone();
         let internal = self.internal.clone();
+        let (deliver, pending) = PendingStore::new();
+        self.store = pending;
         tokio::spawn(async move {
             let slot = resolve(destinations, config).await;
+            deliver.send(Some(slot.clone())).ok();
             internal.send(Internal::StoreResolved(generation, slot)).ok();
         });
     }
@@ -236,7 +241,6 @@ impl Worker {
                 self.sink.send(Event::StoreFailed(error.clone()));
             }
         }
-        self.store = slot;
     }
 
     pub(crate) fn context(&self) -> JobContext {
@@ -333,6 +337,13 @@ impl Worker {
     }
 
     fn add_pixels(&mut self, name: String, width: u32, height: u32, rgba: Vec<u8>) {
+        // An over-limit paste is refused before it costs an encode and a file.
+        let rules = crate::core::ValidationRules::from(&self.config.upload);
+        if let Err(reason) = crate::core::validate::check_dimensions(width, height, &rules) {
+            self.sink
+                .send(Event::Problem(format!("The pasted image was not added: {reason}.")));
+            return;
+        }
         let folder = crate::core::paths::default_data_dir().map(|d| d.join("pasted"));
         let sink = self.sink.clone();
         let internal = self.internal.clone();
