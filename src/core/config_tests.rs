@@ -144,6 +144,7 @@ fn each_image_size_limit_must_be_at_least_1() {
 fn a_bucket_name_is_3_to_63_allowed_characters() {
     for (bucket, ok) in [
         ("abc", true),
+        ("photos-2026.x_y", true),
         ("ab", false),
         ("a".repeat(64).as_str(), false),
         ("ABC", false),
