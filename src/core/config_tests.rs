@@ -118,3 +118,65 @@ fn checksum_and_max_attempts_parse_and_are_range_checked() {
         assert_eq!(error.key, "upload.max_attempts", "{bad}");
     }
 }
+// Boundaries that mutation testing (cargo mutants) found untested.
+
+#[test]
+fn the_multipart_threshold_counts_in_mib() {
+    let upload = UploadConfig {
+        multipart_threshold_mb: 16,
+        ..UploadConfig::default()
+    };
+    assert_eq!(upload.multipart_threshold_bytes(), 16 * 1024 * 1024);
+}
+
+#[test]
+fn the_multipart_threshold_may_be_exactly_5_mib_but_not_less() {
+    let mut config = Config::default();
+    config.upload.multipart_threshold_mb = 5;
+    assert_eq!(config.validate(), Ok(()));
+    config.upload.multipart_threshold_mb = 4;
+    assert_eq!(
+        config.validate().map_err(|e| e.key),
+        Err("upload.multipart_threshold_mb")
+    );
+}
+
+#[test]
+fn each_image_size_limit_must_be_at_least_1() {
+    for (side, megapixels) in [(0, 100), (16_384, 0)] {
+        let mut config = Config::default();
+        config.upload.max_side_px = side;
+        config.upload.max_megapixels = megapixels;
+        assert_eq!(
+            config.validate().map_err(|e| e.key),
+            Err("upload.max_side_px"),
+            "{side} {megapixels}"
+        );
+    }
+}
+
+#[test]
+fn a_bucket_name_is_3_to_63_allowed_characters() {
+    for (bucket, ok) in [
+        ("abc", true),
+        ("photos-2026.x_y", true),
+        ("ab", false),
+        ("a".repeat(64).as_str(), false),
+        ("ABC", false),
+    ] {
+        let mut config = Config::default();
+        config.storage.bucket = bucket.into();
+        assert_eq!(config.validate().is_ok(), ok, "{bucket}");
+    }
+}
+
+#[test]
+fn a_config_path_that_cannot_be_read_is_not_reported_as_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder exists but cannot be read as a file.
+    let err = Config::load_existing(dir.path()).unwrap_err();
+    assert!(matches!(err, ConfigError::Read { .. }), "{err}");
+    let gone = dir.path().join("gone.toml");
+    assert!(matches!(Config::load_existing(&gone), Err(ConfigError::Missing { .. })));
+    assert_eq!(Config::load(&gone).unwrap(), Config::default());
+}

@@ -53,7 +53,9 @@ impl PendingStore {
     pub async fn get(&self) -> StoreSlot {
         let mut rx = self.0.clone();
         match rx.wait_for(Option::is_some).await {
-            Ok(slot) => slot.clone().unwrap_or_else(|| StoreSlot::Failed(StorageError::Cancelled)),
+            Ok(slot) => slot
+                .clone()
+                .unwrap_or_else(|| StoreSlot::Failed(StorageError::Cancelled)),
             // The resolving task ended without an answer: the worker is quitting.
             Err(_) => StoreSlot::Failed(StorageError::Cancelled),
         }
