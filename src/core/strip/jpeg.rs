@@ -86,10 +86,11 @@ pub(super) fn walk<R: Read + Seek>(
 }
 
 /// Reads up to the next marker and returns its code (not written yet). Junk
-/// between segments is copied as it is (some decoders read it as scan data),
-/// `FF 00` pairs included. `FF` fill bytes before a marker are dropped: they
-/// carry nothing, and one left before a dropped segment would join the bytes
-/// after it into a marker that was never there.
+/// bytes between segments are copied as they are (some decoders read them as
+/// scan data). An `FF` followed by `FF` or `00` bytes is the start of the next
+/// marker, as zune-jpeg reads it (`FF 00 DA` is SOS), and is not written: so
+/// the junk copied never holds an `FF`, and junk on either side of a dropped
+/// segment cannot join into a marker that was not there.
 fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let byte = src.read_u8()?;
@@ -98,13 +99,10 @@ fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> 
             continue;
         }
         let mut code = src.read_u8()?;
-        while code == 0xFF {
+        while code == 0xFF || code == 0x00 {
             code = src.read_u8()?;
         }
-        if code != 0x00 {
-            return Ok(code);
-        }
-        out.write_all(&[0xFF, 0x00])?;
+        return Ok(code);
     }
 }
 

@@ -234,6 +234,25 @@ fn junk_between_segments_is_kept_as_decoders_may_read_it() {
 }
 
 #[test]
+fn ff00_before_a_marker_is_fill_as_zune_jpeg_reads_it() {
+    // Fuzzer finding: junk `FF 00` kept before a dropped segment met the
+    // junk after it, and zune-jpeg read `FF 00 xx` as marker xx.
+    let plain = plain_jpeg(16);
+    let input = [
+        &plain[..20],
+        &[0x09, 0xFF, 0x00],
+        &segment(0xFE, b"note"),
+        &[0x09, 0xFF, 0x00, 0xFF],
+        &plain[20..],
+    ]
+    .concat();
+    let (out, _) = strip(&input, ImageKind::Jpeg);
+    assert_eq!(out, [&plain[..20], &[0x09, 0x09], &plain[20..]].concat());
+    assert_eq!(strip(&out, ImageKind::Jpeg).0, out);
+    assert_eq!(pixels(&out, ImageFormat::Jpeg), pixels(&input, ImageFormat::Jpeg));
+}
+
+#[test]
 fn hostile_segments_give_typed_errors() {
     let plain = plain_jpeg(16);
     let zero_len = splice(&plain, &[vec![0xFF, 0xE1, 0x00, 0x00]]);
