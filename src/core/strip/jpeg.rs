@@ -48,7 +48,9 @@ pub(super) fn walk<R: Read + Seek>(
                 return Ok(src.position());
             }
             SOI => return Err(src.malformed("a second start-of-image marker inside the image")),
-            TEM | 0xD0..=0xD7 => out.write_all(&[0xFF, marker])?,
+            // Restart markers belong inside scan data (copied there); decoders
+            // disagree on one outside it (standalone, or with a length).
+            TEM | 0xD0..=0xD7 => return Err(src.malformed("a restart marker outside the image data")),
             _ => {
                 let len = usize::from(u16::from_be_bytes(src.read_array::<2>()?));
                 let Some(body_len) = len.checked_sub(2) else {
@@ -85,11 +87,12 @@ pub(super) fn walk<R: Read + Seek>(
     }
 }
 
-/// Reads up to the next marker and returns its code (not written yet). Junk
-/// between segments is copied as it is (some decoders read it as scan data),
-/// `FF 00` pairs included. `FF` fill bytes before a marker are dropped: they
-/// carry nothing, and one left before a dropped segment would join the bytes
-/// after it into a marker that was never there.
+/// Reads up to the next marker and returns its code (not written yet),
+/// reading junk between segments as libjpeg and zune-jpeg do: after an `FF`,
+/// a run of `FF` and `00` bytes; the byte after the run is a marker when an
+/// `FF` comes right before it, else junk (`FF 00 xx`). Junk bytes are copied
+/// (some decoders read them as scan data) but never an `FF`, so junk on either
+/// side of a dropped segment cannot join into a marker that was not there.
 fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let byte = src.read_u8()?;
@@ -97,14 +100,16 @@ fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> 
             out.write_all(&[byte])?;
             continue;
         }
+        let mut before = byte;
         let mut code = src.read_u8()?;
-        while code == 0xFF {
+        while code == 0xFF || code == 0x00 {
+            before = code;
             code = src.read_u8()?;
         }
-        if code != 0x00 {
+        if before == 0xFF {
             return Ok(code);
         }
-        out.write_all(&[0xFF, 0x00])?;
+        out.write_all(&[code])?;
     }
 }
 

@@ -234,6 +234,36 @@ fn junk_between_segments_is_kept_as_decoders_may_read_it() {
 }
 
 #[test]
+fn ff00_runs_between_segments_are_read_as_libjpeg_and_zune_jpeg_read_them() {
+    // Fuzzer finding: junk `FF 00` kept before a dropped segment met the
+    // junk after it and changed what zune-jpeg read there.
+    let plain = plain_jpeg(16);
+    let cases: [(&[u8], &[u8], &[u8]); 2] = [
+        // `FF 00` then the dropped segment's `FF`: fill before its marker.
+        (&[0x09, 0xFF, 0x00], &[0x09, 0xFF, 0x00, 0xFF], &[0x09, 0x09]),
+        // `FF 00 xx`: xx is junk, kept; the `FF 00` goes.
+        (&[0xFF, 0x00, 0x07], &[0xFF, 0xFF, 0x00, 0x08], &[0x07, 0x08]),
+    ];
+    for (before, after, junk) in cases {
+        let input = [&plain[..20], before, &segment(0xFE, b"note"), after, &plain[20..]].concat();
+        let (out, _) = strip(&input, ImageKind::Jpeg);
+        assert_eq!(out, [&plain[..20], junk, &plain[20..]].concat());
+        assert_eq!(strip(&out, ImageKind::Jpeg).0, out);
+        assert_eq!(pixels(&out, ImageFormat::Jpeg), pixels(&input, ImageFormat::Jpeg));
+    }
+}
+
+#[test]
+fn a_restart_marker_outside_scan_data_is_refused() {
+    let plain = plain_jpeg(16);
+    let input = [&plain[..20], &[0xFF, 0xD3][..], &plain[20..]].concat();
+    assert!(matches!(
+        strip_metadata(&mut Cursor::new(&input), ImageKind::Jpeg, &mut Vec::new()),
+        Err(StripError::Malformed { .. })
+    ));
+}
+
+#[test]
 fn hostile_segments_give_typed_errors() {
     let plain = plain_jpeg(16);
     let zero_len = splice(&plain, &[vec![0xFF, 0xE1, 0x00, 0x00]]);
