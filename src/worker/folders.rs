@@ -55,6 +55,35 @@ fn starts_like_an_image(path: &Path) -> bool {
         .is_some()
 }
 
+/// Scans `dir` on the blocking pool and hands the images found to the loop,
+/// so a large folder never holds up other commands.
+pub fn scan_in_background(
+    dir: PathBuf,
+    recursive: bool,
+    sink: crate::worker::sink::EventSink,
+    internal: crate::worker::internal::InternalSender,
+    quitting: tokio_util::sync::CancellationToken,
+) {
+    tokio::spawn(async move {
+        let scanned = {
+            let dir = dir.clone();
+            tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive))
+        };
+        let found = tokio::select! {
+            found = scanned => found.unwrap_or_default(),
+            () = quitting.cancelled() => return,
+        };
+        sink.send(crate::worker::event::Event::FolderScanned {
+            path: dir,
+            added: found.len(),
+            recursive,
+        });
+        internal
+            .send(crate::worker::internal::Internal::FolderFiles(found))
+            .ok();
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,33 +113,4 @@ mod tests {
             ["a-no-extension", "b.png", "sub/c.gif"]
         );
     }
-}
-
-/// Scans `dir` on the blocking pool and hands the images found to the loop,
-/// so a large folder never holds up other commands.
-pub fn scan_in_background(
-    dir: PathBuf,
-    recursive: bool,
-    sink: crate::worker::sink::EventSink,
-    internal: crate::worker::internal::InternalSender,
-    quitting: tokio_util::sync::CancellationToken,
-) {
-    tokio::spawn(async move {
-        let scanned = {
-            let dir = dir.clone();
-            tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive))
-        };
-        let found = tokio::select! {
-            found = scanned => found.unwrap_or_default(),
-            () = quitting.cancelled() => return,
-        };
-        sink.send(crate::worker::event::Event::FolderScanned {
-            path: dir,
-            added: found.len(),
-            recursive,
-        });
-        internal
-            .send(crate::worker::internal::Internal::FolderFiles(found))
-            .ok();
-    });
 }
