@@ -3,19 +3,18 @@
 //! reports an event; the library learns of the job before its first byte is sent.
 
 use crate::core::naming::{KeyInputs, KeyTemplate, sanitize_filename};
-use crate::core::strip::{StripError, StripReport, strip_metadata};
 use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
 use crate::core::validate::validate;
-use crate::core::{Config, LinkExpiry, Rejection, ValidatedImage, ValidationRules};
+use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
 use crate::library::{NewJob, RecordId, SentInfo, UploadRecord};
 use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest};
 use crate::worker::command::JobId;
 use crate::worker::destinations::{PendingStore, StoreSlot};
 use crate::worker::event::{Event, SignedLink};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
+use crate::worker::outgoing::{Outgoing, modified_ms, prepare_outgoing};
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -393,74 +392,6 @@ async fn object_key(config: &Config, ready: &ReadyImage) -> Result<String, Stora
     }))
 }
 
-/// The bytes an upload sends: the checked file, or (with `strip_metadata`) a
-/// temporary copy without its metadata, deleted when the last clone is dropped.
-#[derive(Clone, Debug)]
-pub struct Outgoing {
-    original: PathBuf,
-    copy: Option<Arc<tempfile::TempPath>>,
-    pub size_bytes: u64,
-    pub sha256_hex: String,
-    pub stripped: Option<StripReport>,
-}
-
-impl Outgoing {
-    pub fn path(&self) -> &Path {
-        self.copy.as_deref().map_or(&self.original, |copy| copy.as_ref())
-    }
-}
-
-/// Reads the checked file once more: either streaming it through the
-/// metadata stripper into a temporary file, or hashing it as it is. Both
-/// read through a fixed buffer, so memory stays small for any file size.
-fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing, Rejection> {
-    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
-    if !strip {
-        return Ok(Outgoing {
-            original: image.path.clone(),
-            copy: None,
-            size_bytes: image.size_bytes,
-            sha256_hex: sha256_file(&image.path).map_err(unreadable)?,
-            stripped: None,
-        });
-    }
-    let mut input = std::io::BufReader::new(std::fs::File::open(&image.path).map_err(unreadable)?);
-    let mut copy = tempfile::Builder::new()
-        .prefix("picbucket-outgoing-")
-        .tempfile()
-        .map_err(unreadable)?;
-    let report = strip_metadata(&mut input, image.kind, copy.as_file_mut()).map_err(|e| match e {
-        StripError::Truncated { kind } => Rejection::Truncated { kind },
-        StripError::Malformed { kind, detail } => Rejection::BadHeader {
-            kind,
-            detail: detail.to_owned(),
-        },
-        StripError::Io(io) => unreadable(io),
-    })?;
-    Ok(Outgoing {
-        original: image.path.clone(),
-        size_bytes: report.bytes_written,
-        sha256_hex: report.sha256_hex.clone(),
-        copy: Some(Arc::new(copy.into_temp_path())),
-        stripped: Some(report),
-    })
-}
-
-/// SHA-256 of a file, read through a buffer (never whole into memory).
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut hasher = Sha256::new();
-    let mut file = std::fs::File::open(path)?;
-    std::io::copy(&mut file, &mut hasher)?;
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Modification time as unix milliseconds, where the file system has one.
-pub fn modified_ms(path: &Path) -> Option<i64> {
-    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
-    let since = modified.duration_since(SystemTime::UNIX_EPOCH).ok()?;
-    i64::try_from(since.as_millis()).ok()
-}
-
 /// Signs a link now; the expiry is counted from the moment of signing.
 pub async fn sign(store: &S3Store, key: &str, expiry: LinkExpiry) -> Result<SignedLink, StorageError> {
     let signed_at = SystemTime::now();
@@ -476,23 +407,4 @@ pub async fn resign(store: Arc<S3Store>, key: String, expiry: LinkExpiry, id: Jo
         Ok(link) => sink.send(Event::LinkRefreshed { id, link }),
         Err(error) => sink.send(Event::Problem(format!("A new link could not be signed: {error}"))),
     }
-}
-
-/// Saves pasted pixels as a PNG in `folder` (the data directory's `pasted/`).
-pub fn save_pixels_as_png(
-    folder: Option<PathBuf>,
-    name: &str,
-    width: u32,
-    height: u32,
-    rgba: Vec<u8>,
-) -> Result<PathBuf, String> {
-    let folder = folder.ok_or("there is no data directory to save the pasted image in")?;
-    let image =
-        image::RgbaImage::from_raw(width, height, rgba).ok_or("the pasted image's size does not match its pixels")?;
-    std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    let path = folder.join(sanitize_filename(name));
-    image
-        .save_with_format(&path, image::ImageFormat::Png)
-        .map_err(|e| format!("cannot save the pasted image to {}: {e}", path.display()))?;
-    Ok(path)
 }

@@ -12,6 +12,8 @@ mod folders;
 mod history;
 mod internal;
 mod job;
+mod outgoing;
+mod paste;
 mod records;
 mod resume;
 mod runtime;

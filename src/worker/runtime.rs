@@ -15,7 +15,7 @@ use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::job::{self, JobContext, ReadyImage};
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
-use crate::worker::{WorkerOptions, folders, history, resume};
+use crate::worker::{WorkerOptions, folders, history, paste, resume};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -349,7 +349,8 @@ impl Worker {
         let internal = self.internal.clone();
         tokio::spawn(async move {
             let saved =
-                tokio::task::spawn_blocking(move || job::save_pixels_as_png(folder, &name, width, height, rgba)).await;
+                tokio::task::spawn_blocking(move || paste::save_pixels_as_png(folder, &name, width, height, rgba))
+                    .await;
             match saved {
                 Ok(Ok(path)) => {
                     internal.send(Internal::PastedSaved(path)).ok();
