@@ -276,7 +276,10 @@ fn resume_after_kill_stores_every_file_exactly_once() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let links = text(&out.stdout);
     assert_eq!(links.lines().count(), live, "one link per resumed file");
-    eprintln!("kill -9 after {done} of 100 done; resume of {live} took {took:?}");
+    eprintln!(
+        "kill -9 after {done} of 100 done; resume of {live} took {took:?} ({})",
+        text(&out.stderr).trim()
+    );
 
     assert_each_file_stored_once(&setup, &files);
     assert!(setup.library().unfinished(i64::MAX).unwrap().is_empty());
@@ -336,6 +339,16 @@ fn two_processes_uploading_at_once_lose_no_record() {
     }
     let all: Vec<PathBuf> = one.into_iter().chain(two).collect();
     assert_each_file_stored_once(&setup, &all);
+}
+
+#[test]
+fn the_library_commands_have_help() {
+    let setup = Setup::new(|_| {});
+    for command in ["link", "delete", "resume"] {
+        let out = setup.run(&[command, "--help"]);
+        assert!(out.status.success(), "{command}");
+        assert!(text(&out.stdout).contains("Usage"), "{command}");
+    }
 }
 
 #[test]
