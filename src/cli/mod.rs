@@ -1,7 +1,13 @@
-//! The command line: `picbucket upload FILE…`, `history`, `test-connection`, `serve-local`.
+//! The command line: `picbucket upload FILE…`, `history`, `link`, `delete`, `resume`,
+//! `test-connection`, `serve-local`.
 //! Drives the same worker and core as the window.
 
+mod batch;
+mod delete;
 mod history;
+mod link;
+mod lookup;
+mod resume;
 mod serve_local;
 mod test_connection;
 mod upload;
@@ -48,6 +54,13 @@ pub enum CliCommand {
     ServeLocal(serve_local::ServeLocalArgs),
     /// List what was uploaded, newest first, from the library in the data directory.
     History(history::HistoryArgs),
+    /// Print a freshly signed link for an earlier upload (by id or object key).
+    Link(link::LinkArgs),
+    /// Delete an earlier upload from its bucket (by id or object key); the history marks it deleted.
+    Delete(delete::DeleteArgs),
+    /// Finish uploads that earlier runs left unfinished (crashed, killed, quit mid-upload)
+    /// and print their links. Exits with 1 if any file failed.
+    Resume(resume::ResumeArgs),
 }
 
 /// The config file in effect: `--config`, `PICBUCKET_CONFIG`, or the default.
@@ -93,16 +106,17 @@ fn missing_config(path: &Path) -> anyhow::Error {
 
 /// Runs a subcommand; returns the process exit code.
 pub fn run(args: &Args, command: &CliCommand) -> anyhow::Result<i32> {
-    // History reads only the library: a broken config must not hide it.
-    if let CliCommand::History(history_args) = command {
-        return history::run(history_args);
-    }
-    let config = load_config(args)?;
+    // Commands that start from the library load the config only when they need
+    // it: a broken config must not hide the history.
+    let config = || load_config(args);
     match command {
-        CliCommand::Upload(upload_args) => upload::run(config, upload_args),
-        CliCommand::TestConnection => test_connection::run(&config),
-        CliCommand::ServeLocal(serve_args) => serve_local::run(&config, serve_args),
+        CliCommand::Upload(upload_args) => upload::run(config()?, upload_args),
+        CliCommand::TestConnection => test_connection::run(&config()?),
+        CliCommand::ServeLocal(serve_args) => serve_local::run(&config()?, serve_args),
         CliCommand::History(history_args) => history::run(history_args),
+        CliCommand::Link(link_args) => link::run(link_args, config),
+        CliCommand::Delete(delete_args) => delete::run(delete_args, config),
+        CliCommand::Resume(resume_args) => resume::run(resume_args, config),
     }
 }
 

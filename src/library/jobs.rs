@@ -2,14 +2,15 @@
 //! through `pending → uploading → done | failed | cancelled`.
 //!
 //! Ownership across processes: a live (pending or uploading) job carries its
-//! process's `owner` id and a lease `lease_until = now + LEASE_MS`, renewed by
+//! process's `owner` id and a lease `lease_until = now + lease_ms()`, renewed by
 //! the owner every [`RENEW_EVERY`](super::RENEW_EVERY). A live job whose lease
 //! ran out is *unfinished*: its process crashed, was killed or quit. Any
 //! process may then [`claim`](Library::claim) it; the claim re-checks the
 //! lease inside an IMMEDIATE transaction, so each job goes to exactly one.
 
+use super::lease_ms;
 use super::record::{COLUMNS, SqlPath, to_sql_size, unsigned};
-use super::{Fail, LEASE_MS, Library, LibraryError, NewJob, PartRecord, RecordId, SentInfo, UploadRecord, UploadState};
+use super::{Fail, Library, LibraryError, NewJob, PartRecord, RecordId, SentInfo, UploadRecord, UploadState};
 use rusqlite::{Connection, OptionalExtension, params};
 
 impl Library {
@@ -42,7 +43,7 @@ impl Library {
                      last_error = NULL, lease_until = ?3,
                      state_changed_at = CASE WHEN state = 'uploading' THEN state_changed_at ELSE ?4 END
                  WHERE id = ?1",
-                params![id, multipart_upload_id, now + LEASE_MS, now],
+                params![id, multipart_upload_id, now + lease_ms(), now],
             )?;
             Ok(())
         })
@@ -134,7 +135,7 @@ impl Library {
         self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE uploads SET lease_until = ?2 WHERE owner = ?1 AND state IN ('pending', 'uploading')",
-                params![owner, now + LEASE_MS],
+                params![owner, now + lease_ms()],
             )?)
         })
     }
@@ -162,6 +163,20 @@ impl Library {
         })
     }
 
+    /// Live jobs whose lease still runs at `now`: held by a running process,
+    /// or by one that stopped less than a lease ago. Soonest lease end first.
+    pub fn held(&self, now: i64) -> Result<Vec<UploadRecord>, LibraryError> {
+        self.read(|conn| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM uploads WHERE state IN ('pending', 'uploading') AND lease_until > ?1
+                 ORDER BY lease_until, id"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([now], UploadRecord::from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// Takes over those of `ids` that are still unfinished at `now`, for
     /// `owner`, in one transaction. Returns the jobs taken (already with the
     /// new owner and lease); the others were taken by someone else or ended.
@@ -172,7 +187,7 @@ impl Library {
                 let changed = tx.execute(
                     "UPDATE uploads SET owner = ?2, lease_until = ?3
                      WHERE id = ?1 AND state IN ('pending', 'uploading') AND lease_until <= ?4",
-                    params![id, owner, now + LEASE_MS, now],
+                    params![id, owner, now + lease_ms(), now],
                 )?;
                 if changed == 1 {
                     taken.push(select_one(tx, id)?.ok_or(Fail::NoSuchRecord(id))?);
@@ -228,7 +243,7 @@ pub(crate) fn insert_job(conn: &Connection, job: &NewJob, owner: &str, now: i64)
         job.source_mtime,
         now,
         owner,
-        now + LEASE_MS,
+        now + lease_ms(),
     ])?;
     Ok(conn.last_insert_rowid())
 }

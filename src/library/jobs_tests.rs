@@ -116,6 +116,21 @@ fn failed_and_cancelled_jobs_keep_their_reason_and_leave_the_queue() {
 }
 
 #[test]
+fn a_job_is_held_until_its_lease_ends_then_unfinished() {
+    let (_dir, _path, mut library) = temp_library();
+    let late = library.add_job(&job("late.png"), "a", 5_000).unwrap();
+    let early = library.add_job(&job("early.png"), "b", 0).unwrap();
+    let done = library.add_job(&job("done.png"), "a", 0).unwrap();
+    library.set_done(done, &sent(1), 0).unwrap();
+    let held: Vec<_> = library.held(LEASE_MS - 1).unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(held, [early, late], "soonest lease end first, done jobs never held");
+    let held: Vec<_> = library.held(LEASE_MS).unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(held, [late]);
+    assert!(library.held(5_000 + LEASE_MS).unwrap().is_empty());
+    assert_eq!(library.unfinished(5_000 + LEASE_MS).unwrap().len(), 2);
+}
+
+#[test]
 fn a_dead_owners_job_is_unfinished_only_once_its_lease_expired() {
     let (_dir, _path, mut library) = temp_library();
     let id = library.add_job(&job("a.png"), "dead", 0).unwrap();

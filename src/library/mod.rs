@@ -25,15 +25,21 @@ use crate::core::paths;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use schema::MigrateError;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The database's file name in the data directory.
 pub const LIBRARY_FILE: &str = "library.sqlite3";
 /// How long a process holds a live job without renewing (ms). A job whose
 /// lease ran out belongs to a process that crashed, was killed or quit.
+/// [`lease_ms`] is the length in effect.
 pub const LEASE_MS: i64 = 30_000;
 /// How often an owner should call [`Library::renew_leases`]: well inside [`LEASE_MS`].
+/// [`renew_every`] is the interval in effect.
 pub const RENEW_EVERY: Duration = Duration::from_secs(10);
+/// For tests only: a shorter lease (ms) for this process, so a test that
+/// kills a process can resume its jobs without waiting [`LEASE_MS`].
+pub const LEASE_ENV: &str = "PICBUCKET_LEASE_MS";
 /// How long a write waits for another process's write to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -179,6 +185,26 @@ pub fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|since| i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// The lease length in effect: [`LEASE_MS`], or [`LEASE_ENV`] when a test sets
+/// it (read once per process).
+pub fn lease_ms() -> i64 {
+    static LEASE: OnceLock<i64> = OnceLock::new();
+    *LEASE.get_or_init(|| {
+        std::env::var(LEASE_ENV)
+            .ok()
+            .and_then(|text| text.trim().parse::<i64>().ok())
+            .filter(|&ms| ms > 0)
+            .unwrap_or(LEASE_MS)
+    })
+}
+
+/// How often an owner renews its leases: [`RENEW_EVERY`], or a third of a
+/// shorter lease.
+pub fn renew_every() -> Duration {
+    let third = Duration::from_millis(u64::try_from(lease_ms() / 3).unwrap_or(1).max(1));
+    RENEW_EVERY.min(third)
 }
 
 /// A fresh id for this process, to own its jobs.

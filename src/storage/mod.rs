@@ -29,4 +29,4 @@ pub use error::{NetProblem, StorageError, TlsProblem};
 pub use local::{LocalStore, LocalStoreOptions};
 pub use probe::ConnectionReport;
 pub use progress::UploadProgress;
-pub use upload::{PART_SIZE_BYTES, UploadRequest};
+pub use upload::{MultipartEvent, MultipartHook, PART_SIZE_BYTES, UploadRequest};

@@ -5,7 +5,7 @@ use crate::core::ChecksumSetting;
 use crate::storage::checksum::{Algorithm, digest_file, refine};
 use crate::storage::client::S3Store;
 use crate::storage::error::{StorageError, classify};
-use crate::storage::upload::{PART_SIZE_BYTES, Upload, file_body};
+use crate::storage::upload::{MultipartEvent, PART_SIZE_BYTES, Upload, file_body};
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio_util::sync::CancellationToken;
 
@@ -57,6 +57,9 @@ impl S3Store {
             () = cancel.cancelled() => return Err(StorageError::Cancelled),
         };
         let upload_id = created.upload_id().unwrap_or_default().to_owned();
+        upload.note(MultipartEvent::Created {
+            upload_id: upload_id.clone(),
+        });
         let result = tokio::select! {
             result = self.send_parts(upload, &upload_id, algorithm) => result,
             () = cancel.cancelled() => Err(StorageError::Cancelled),
@@ -93,6 +96,11 @@ impl S3Store {
                     self.send_part(upload, upload_id, part_number, offset, length, algorithm)
                 })
                 .await?;
+            upload.note(MultipartEvent::PartStored {
+                part_number,
+                etag: part.e_tag().unwrap_or_default().to_owned(),
+                size_bytes: length,
+            });
             parts.push(part);
             upload.progress.finish_part(length);
             offset += length;

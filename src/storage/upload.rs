@@ -33,6 +33,25 @@ pub struct UploadRequest<'a> {
     pub max_attempts: u32,
 }
 
+/// A step of a multipart upload, for a caller that remembers it: parts stay
+/// on the server (and cost storage) until the upload is completed or aborted,
+/// and after a crash only the upload id can abort them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MultipartEvent {
+    /// The upload was created; its parts are kept under `upload_id`.
+    Created { upload_id: String },
+    /// A part is stored.
+    PartStored {
+        part_number: i32,
+        etag: String,
+        size_bytes: u64,
+    },
+}
+
+/// Told of each [`MultipartEvent`] as it happens, on the uploading task:
+/// it must return at once (hand the event to a channel, say).
+pub type MultipartHook<'a> = &'a (dyn Fn(MultipartEvent) + Send + Sync);
+
 /// Size and modification time when the upload began: a file that changes
 /// under a running upload fails it at once instead of being retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +87,15 @@ pub(crate) struct Upload<'a> {
     pub stamp: FileStamp,
     pub policy: RetryPolicy,
     pub progress: &'a UploadProgress,
+    pub on_multipart: Option<MultipartHook<'a>>,
+}
+
+impl Upload<'_> {
+    pub(crate) fn note(&self, event: MultipartEvent) {
+        if let Some(hook) = self.on_multipart {
+            hook(event);
+        }
+    }
 }
 
 /// How a PUT was confirmed.
@@ -97,6 +125,18 @@ impl S3Store {
         progress: &UploadProgress,
         cancel: &CancellationToken,
     ) -> Result<(), StorageError> {
+        self.upload_file_noting(request, progress, cancel, None).await
+    }
+
+    /// [`upload_file`](Self::upload_file), telling `on_multipart` the id and
+    /// the stored parts of a multipart upload as they happen.
+    pub async fn upload_file_noting(
+        &self,
+        request: UploadRequest<'_>,
+        progress: &UploadProgress,
+        cancel: &CancellationToken,
+        on_multipart: Option<MultipartHook<'_>>,
+    ) -> Result<(), StorageError> {
         let stamp = FileStamp::read(request.path).await?;
         if stamp.size != request.size_bytes {
             return Err(StorageError::File {
@@ -108,6 +148,7 @@ impl S3Store {
             stamp,
             policy: RetryPolicy::new(request.max_attempts),
             progress,
+            on_multipart,
         };
         tokio::select! {
             result = upload.policy.run("check bucket", |_| self.ensure_bucket()) => result?,

@@ -6,8 +6,8 @@ use crate::core::naming::{KeyInputs, KeyTemplate, sanitize_filename};
 use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
 use crate::core::validate::validate;
 use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
-use crate::library::{NewJob, RecordId, SentInfo, UploadRecord};
-use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest};
+use crate::library::{Library, NewJob, RecordId, SentInfo, UploadRecord};
+use crate::storage::{MultipartEvent, S3Store, StorageError, UploadProgress, UploadRequest};
 use crate::worker::command::JobId;
 use crate::worker::destinations::{PendingStore, StoreSlot};
 use crate::worker::event::{Event, SignedLink};
@@ -18,7 +18,8 @@ use crate::worker::sink::EventSink;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// Progress events per upload are sent at most this often.
@@ -349,7 +350,20 @@ async fn upload_steps(
         multipart_threshold_bytes: ctx.config.upload.multipart_threshold_bytes(),
         max_attempts: ctx.config.upload.max_attempts,
     };
-    let uploaded = store.upload_file(request, &progress, cancel).await;
+    let uploaded = match ctx.records.clone().zip(record) {
+        Some((records, record)) => {
+            let (notes, writer) = note_multipart(records, record);
+            let hook = move |event| {
+                notes.send(event).ok();
+            };
+            let uploaded = store.upload_file_noting(request, &progress, cancel, Some(&hook)).await;
+            drop(hook);
+            // Written before the job is marked done, which drops its parts again.
+            writer.await.ok();
+            uploaded
+        }
+        None => store.upload_file(request, &progress, cancel).await,
+    };
     ticker.abort();
     uploaded?;
     ctx.sink.send(Event::Progress {
@@ -358,6 +372,32 @@ async fn upload_steps(
         total_bytes,
     });
     sign(store, key, ctx.config.upload.link_expiry).await
+}
+
+/// Writes a multipart upload's id and stored parts to the library in the
+/// order they happen, so `resume` can abort what a killed run left behind.
+/// The task ends when the sender is dropped.
+fn note_multipart(records: Records, record: RecordId) -> (mpsc::UnboundedSender<MultipartEvent>, JoinHandle<()>) {
+    let (sender, mut events) = mpsc::unbounded_channel();
+    let writer = tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            match event {
+                MultipartEvent::Created { upload_id } => {
+                    let set = move |lib: &mut Library, _: &str, now| lib.set_uploading(record, Some(&upload_id), now);
+                    records.note("multipart upload", set).await;
+                }
+                MultipartEvent::PartStored {
+                    part_number,
+                    etag,
+                    size_bytes,
+                } => {
+                    let add = move |lib: &mut Library, _: &str, _| lib.add_part(record, part_number, &etag, size_bytes);
+                    records.note("multipart part", add).await;
+                }
+            }
+        }
+    });
+    (sender, writer)
 }
 
 async fn report_progress(sink: EventSink, id: JobId, progress: UploadProgress, total_bytes: u64) {

@@ -2,7 +2,7 @@
 //! found through their expired leases, offered to the user, and finished with
 //! the key they were given — never a second object for the same file.
 
-use crate::library::{RENEW_EVERY, RecordId, UploadRecord};
+use crate::library::{RecordId, UploadRecord, renew_every};
 use crate::storage::StorageError;
 use crate::worker::command::JobId;
 use crate::worker::destinations::{Destinations, PendingStore, StoreSlot};
@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 /// Renews this process's leases for as long as the worker runs, so other
 /// processes never take its live jobs for unfinished ones.
 pub async fn keep_leases(records: Records) {
-    let mut tick = tokio::time::interval(RENEW_EVERY);
+    let mut tick = tokio::time::interval(renew_every());
     loop {
         tick.tick().await;
         records

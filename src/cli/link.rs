@@ -1,0 +1,84 @@
+//! `picbucket link ID_OR_KEY`: a freshly signed link for an earlier upload.
+
+use crate::cli::lookup;
+use crate::core::{Config, LinkExpiry, LinkFormat};
+
+#[derive(Debug, clap::Args)]
+pub struct LinkArgs {
+    /// The upload's id (the first column of `picbucket history`) or its object key.
+    #[arg(value_name = "ID_OR_KEY")]
+    pub target: String,
+
+    /// How to print the link.
+    #[arg(long, value_enum, default_value_t = Format::Url)]
+    pub format: Format,
+
+    /// How long the link stays valid: 1h, 1d, 7d (the most S3 allows) or seconds.
+    /// Default: upload.link_expiry from the config file.
+    #[arg(long, value_name = "DURATION", value_parser = LinkExpiry::parse)]
+    pub expires: Option<LinkExpiry>,
+}
+
+/// The link formats, as typed on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Url,
+    Markdown,
+    Html,
+    Bbcode,
+}
+
+impl From<Format> for LinkFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Url => Self::Url,
+            Format::Markdown => Self::Markdown,
+            Format::Html => Self::Html,
+            Format::Bbcode => Self::BbCode,
+        }
+    }
+}
+
+pub fn run(args: &LinkArgs, load_config: impl FnOnce() -> anyhow::Result<Config>) -> anyhow::Result<i32> {
+    let (_library, record) = match lookup::find(&args.target)? {
+        Ok(found) => found,
+        Err(problem) => return Ok(fail(&problem)),
+    };
+    if let Some(problem) = lookup::not_stored(&record) {
+        return Ok(fail(&problem));
+    }
+    let config = load_config()?;
+    let expiry = args.expires.unwrap_or_else(|| {
+        config
+            .with_profile(&record.profile)
+            .map_or(config.upload.link_expiry, |own| own.upload.link_expiry)
+    });
+    let signed = super::runtime()?.block_on(async {
+        let destination = lookup::destination(&config, &record).await?;
+        let url = destination
+            .store
+            .presign_get(&record.object_key, expiry)
+            .await
+            .map_err(|error| format!("No link could be signed for {}: {error}", record.file_name))?;
+        Ok::<_, String>((url, destination.is_local()))
+    });
+    match signed {
+        Ok((url, is_local)) => {
+            if is_local {
+                eprintln!(
+                    "picbucket: {} is in the built-in local store; the link works on this computer while `picbucket serve-local` or the window runs",
+                    record.file_name
+                );
+            }
+            println!("{}", LinkFormat::from(args.format).render(&url, &record.file_name));
+            Ok(0)
+        }
+        Err(problem) => Ok(fail(&problem)),
+    }
+}
+
+/// Prints the sentence on stderr; the exit code for it.
+pub(super) fn fail(problem: &str) -> i32 {
+    eprintln!("picbucket: {problem}");
+    1
+}
