@@ -4,51 +4,19 @@
 
 mod common;
 
+use common::harness::Harness;
 use common::{http_get, read};
 use image::ImageFormat;
 use picbucket::core::Config;
 use picbucket::test_support::write_image;
-use picbucket::worker::{Command, Event, FolderMode, WorkerHandle, WorkerOptions};
-use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
+use picbucket::worker::{Command, Event, FolderMode, WorkerOptions};
 
-struct Harness {
-    worker: WorkerHandle,
-    woken: mpsc::Receiver<()>,
+/// Uploads one file and returns its link.
+trait UploadOne {
+    fn upload(&mut self, path: std::path::PathBuf) -> String;
 }
 
-impl Harness {
-    fn new(config: Config) -> Self {
-        let (wake_tx, woken) = mpsc::channel();
-        let wake_tx = std::sync::Mutex::new(wake_tx);
-        let wake = Arc::new(move || {
-            if let Ok(tx) = wake_tx.lock() {
-                tx.send(()).ok();
-            }
-        });
-        Self {
-            worker: WorkerHandle::spawn(config, WorkerOptions::default(), wake).unwrap(),
-            woken,
-        }
-    }
-
-    fn until(&mut self, mut done: impl FnMut(&Event) -> bool) -> Vec<Event> {
-        let mut seen = Vec::new();
-        loop {
-            while let Some(event) = self.worker.try_recv() {
-                let stop = done(&event);
-                seen.push(event);
-                if stop {
-                    return seen;
-                }
-            }
-            self.woken
-                .recv_timeout(Duration::from_secs(60))
-                .unwrap_or_else(|_| panic!("no event for 60 s; seen: {seen:?}"));
-        }
-    }
-
+impl UploadOne for Harness {
     fn upload(&mut self, path: std::path::PathBuf) -> String {
         self.worker.send(Command::AddFiles {
             paths: vec![path],
@@ -87,7 +55,7 @@ fn store_endpoint(events: &[Event]) -> String {
 fn changing_the_bucket_of_the_built_in_store_keeps_its_port_and_earlier_links() {
     let dir = tempfile::tempdir().unwrap();
     let config = built_in_store_config(dir.path());
-    let mut harness = Harness::new(config.clone());
+    let mut harness = Harness::new(config.clone(), WorkerOptions::default());
     let first_endpoint = store_endpoint(&harness.until(|e| matches!(e, Event::StoreReady(_))));
     let photo = write_image(dir.path(), "before.png", ImageFormat::Png, 12, 12);
     let old_link = harness.upload(photo.clone());
@@ -122,7 +90,7 @@ fn saving_settings_during_an_upload_to_the_built_in_store_lets_it_finish() {
     bytes.extend_from_slice(&iend);
     std::fs::write(&path, &bytes).unwrap();
 
-    let mut harness = Harness::new(config.clone());
+    let mut harness = Harness::new(config.clone(), WorkerOptions::default());
     harness.worker.send(Command::AddFiles {
         paths: vec![path.clone()],
         folders: FolderMode::Reject,

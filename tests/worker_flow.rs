@@ -2,55 +2,12 @@
 
 mod common;
 
+use common::harness::Harness;
 use common::{TestServer, http_get, read};
 use image::ImageFormat;
-use picbucket::core::Config;
 use picbucket::test_support::write_image;
-use picbucket::worker::{Command, Event, FolderMode, JobId, WorkerHandle, WorkerOptions};
+use picbucket::worker::{Command, Event, FolderMode, JobId, WorkerOptions};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
-
-/// Runs a worker and collects its events on a channel with a timeout, so a
-/// missing event fails the test instead of hanging it.
-struct Harness {
-    worker: WorkerHandle,
-    woken: mpsc::Receiver<()>,
-}
-
-impl Harness {
-    fn new(config: Config, options: WorkerOptions) -> Self {
-        let (wake_tx, woken) = mpsc::channel();
-        let wake_tx = std::sync::Mutex::new(wake_tx);
-        let wake = Arc::new(move || {
-            if let Ok(tx) = wake_tx.lock() {
-                tx.send(()).ok();
-            }
-        });
-        Self {
-            worker: WorkerHandle::spawn(config, options, wake).unwrap(),
-            woken,
-        }
-    }
-
-    /// Events until `done` returns true for one of them; panics after 30 s.
-    fn until(&mut self, mut done: impl FnMut(&Event) -> bool) -> Vec<Event> {
-        let mut seen = Vec::new();
-        loop {
-            while let Some(event) = self.worker.try_recv() {
-                let stop = done(&event);
-                seen.push(event);
-                if stop {
-                    return seen;
-                }
-            }
-            self.woken
-                .recv_timeout(Duration::from_secs(30))
-                .unwrap_or_else(|_| panic!("no event for 30 s; seen: {seen:?}"));
-        }
-    }
-}
 
 fn added_ids(events: &[Event]) -> Vec<JobId> {
     events
