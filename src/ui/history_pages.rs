@@ -14,6 +14,9 @@ use std::ops::Range;
 pub const PAGE_SIZE: u64 = 100;
 /// Pages kept on each side of the visible ones; farther pages are dropped.
 const KEEP_AROUND: u64 = 2;
+/// Rows beyond the visible ones whose pages are fetched ahead, so that
+/// scrolling rarely shows a row still loading.
+const PREFETCH_ROWS: u64 = 40;
 
 /// What the list shows: the search box, the destination and "show deleted".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -111,12 +114,15 @@ impl HistoryPages {
         self.visible = rows;
     }
 
-    /// The pages under the visible rows; only the first while the count is unknown.
+    /// The pages under the visible rows and those just beyond; only the first
+    /// while the count is unknown.
     fn wanted(&self) -> Range<u64> {
         let Some(total) = self.total else { return 0..1 };
         let last_page = total.saturating_sub(1) / PAGE_SIZE;
-        let first = (self.visible.start as u64 / PAGE_SIZE).min(last_page);
-        let last = (self.visible.end.max(self.visible.start + 1) as u64 - 1) / PAGE_SIZE;
+        let start = (self.visible.start as u64).saturating_sub(PREFETCH_ROWS);
+        let end = self.visible.end.max(self.visible.start + 1) as u64 + PREFETCH_ROWS;
+        let first = (start / PAGE_SIZE).min(last_page);
+        let last = (end - 1) / PAGE_SIZE;
         first..last.min(last_page) + 1
     }
 

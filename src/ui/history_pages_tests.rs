@@ -51,15 +51,18 @@ fn at_first_only_the_first_page_is_asked_for_and_then_the_visible_ones() {
     assert_eq!(pages.record(0).unwrap().id, 10_000);
     assert!(pages.record(100).is_none());
 
-    // Scrolled to rows 5 030..5 045 (page 50): that page alone is asked for.
+    // Scrolled to rows 5 030..5 045 (page 50): that page, and page 49 whose
+    // end is near enough to fetch ahead.
     pages.set_visible(5_030..5_045);
     let requests = pages.requests();
     let offsets: Vec<u64> = requests.iter().map(|(_, q)| q.offset).collect();
-    assert_eq!(offsets, vec![5_000]);
+    assert_eq!(offsets, vec![4_900, 5_000]);
     assert_eq!(pages.held(), 0, "page 0 is far away and dropped");
-    let (ticket, query) = &requests[0];
-    pages.on_page(*ticket, 10_000, answer(query, 10_000));
+    for (ticket, query) in &requests {
+        pages.on_page(*ticket, 10_000, answer(query, 10_000));
+    }
     assert_eq!(pages.record(5_030).unwrap().id, 10_000 - 5_030);
+    assert_eq!(pages.record(4_999).unwrap().id, 10_000 - 4_999);
 }
 
 #[test]

@@ -16,8 +16,10 @@ use egui::{
 };
 
 /// Height of every row (the list relies on it to lay out only visible rows).
-pub const ROW_HEIGHT: f32 = 72.0;
+pub const ROW_HEIGHT: f32 = 76.0;
 const THUMB_SIDE: f32 = 56.0;
+/// Width all row buttons need side by side; narrower rows fold some into "More".
+const ALL_BUTTONS_WIDTH: f32 = 790.0;
 const ALL_DESTINATIONS: &str = "All destinations";
 
 /// The filter bar and the list.
@@ -117,7 +119,7 @@ fn row_ui(
 ) {
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), ROW_HEIGHT), Sense::hover());
     ui.painter().rect_filled(rect, 4.0, ui.visuals().faint_bg_color);
-    let inner = rect.shrink(8.0);
+    let inner = rect.shrink(6.0);
     let builder = UiBuilder::new()
         .max_rect(inner)
         .layout(Layout::left_to_right(Align::Center))
@@ -179,6 +181,27 @@ fn state_ui(ui: &mut Ui, record: &UploadRecord, link: Option<&SignedLink>, clock
 
 fn buttons_ui(ui: &mut Ui, record: &UploadRecord, actions: &mut Vec<Action>) {
     let stored = record.state != UploadState::Deleted;
+    if ui.available_width() >= ALL_BUTTONS_WIDTH {
+        link_buttons_ui(ui, record, &LinkFormat::ALL, stored, actions);
+        manage_buttons_ui(ui, record, stored, actions);
+    } else {
+        let (shown, folded) = LinkFormat::ALL.split_at(2);
+        link_buttons_ui(ui, record, shown, stored, actions);
+        ui.menu_button("More", |ui| {
+            link_buttons_ui(ui, record, folded, stored, actions);
+            manage_buttons_ui(ui, record, stored, actions);
+        });
+    }
+}
+
+/// "Copy URL", "Copy Markdown", …, and "Open in browser" after the URL button.
+fn link_buttons_ui(
+    ui: &mut Ui,
+    record: &UploadRecord,
+    formats: &[LinkFormat],
+    stored: bool,
+    actions: &mut Vec<Action>,
+) {
     let link_action = |link_use| {
         Action::History(HistoryAction::Link {
             record: record.id,
@@ -186,16 +209,22 @@ fn buttons_ui(ui: &mut Ui, record: &UploadRecord, actions: &mut Vec<Action>) {
             link_use,
         })
     };
-    for format in LinkFormat::ALL {
+    for &format in formats {
         let button = ui.add_enabled(stored, Button::new(format!("Copy {}", format.label())).small());
         if button.on_hover_text("Sign a fresh link and copy it").clicked() {
             actions.push(link_action(LinkUse::Copy(format)));
         }
     }
-    let open = ui.add_enabled(stored, Button::new("Open in browser").small());
-    if open.clicked() {
-        actions.push(link_action(LinkUse::Open));
+    if formats.first() == Some(&LinkFormat::Url) {
+        let open = ui.add_enabled(stored, Button::new("Open in browser").small());
+        if open.clicked() {
+            actions.push(link_action(LinkUse::Open));
+        }
     }
+}
+
+/// "Delete from bucket" and "Remove from history".
+fn manage_buttons_ui(ui: &mut Ui, record: &UploadRecord, stored: bool, actions: &mut Vec<Action>) {
     let delete = ui.add_enabled(stored, Button::new("Delete from bucket").small());
     if delete
         .on_hover_text("Delete the file from its bucket; its links stop working")
