@@ -265,6 +265,53 @@ fn history_lists_its_records_and_copies_each_format_of_a_freshly_signed_link() {
 }
 
 #[test]
+fn search_and_the_destination_filter_ask_again_from_the_top_and_ignore_stale_answers() {
+    let mut config = Config::default();
+    config.other_profiles.insert("work".into(), StorageConfig::default());
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, mut fake, _dir) = fake_app(config, &clipboard);
+    open_history(
+        &mut harness,
+        &mut fake,
+        2,
+        vec![record(2, "cat.jpg"), record(1, "dog.jpg")],
+    );
+
+    let search = harness.get_by_role_and_label(Role::TextInput, "Search");
+    search.focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search")
+        .type_text("cat");
+    harness.run();
+    let (queries, _) = fake.queries();
+    let (ticket, query) = queries.last().expect("a query for the search");
+    assert_eq!((query.search.as_deref(), query.offset), (Some("cat"), 0));
+    fake.send(Event::HistoryPage {
+        ticket: *ticket,
+        total: 1,
+        records: vec![record(2, "cat.jpg")],
+    });
+    // An answer to an older query (the list before the search), arriving late, is ignored.
+    fake.send(Event::HistoryPage {
+        ticket: ticket - 1,
+        total: 7,
+        records: vec![record(9, "stale.jpg")],
+    });
+    harness.run();
+    assert!(shows(&harness, "1 upload") && !shows(&harness, "dog.jpg") && !shows(&harness, "stale.jpg"));
+
+    harness.get_by_role_and_label(Role::ComboBox, "Destination").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "work").click();
+    harness.run();
+    let (queries, _) = fake.queries();
+    let (_, query) = queries.last().expect("a query for the destination");
+    assert_eq!(query.profile.as_deref(), Some("work"));
+    assert_eq!(query.search.as_deref(), Some("cat"));
+}
+
+#[test]
 fn delete_from_bucket_asks_first_and_only_delete_sends_it() {
     let clipboard = MemoryClipboard::new();
     let (mut harness, mut fake, _dir) = fake_app(Config::default(), &clipboard);

@@ -62,6 +62,8 @@ pub struct HistoryPages {
     next_ticket: u64,
     /// Rows laid out in the last frame.
     visible: Range<usize>,
+    /// The filter changed: the next answer replaces every page held.
+    replace_all: bool,
 }
 
 impl HistoryPages {
@@ -69,13 +71,14 @@ impl HistoryPages {
         &self.filter
     }
 
-    /// Shows another selection: everything held is dropped.
+    /// Shows another selection, from the top. What is held stays on display
+    /// (no blank list between keystrokes) until the first answer replaces it.
     pub fn set_filter(&mut self, filter: HistoryFilter) {
         if filter != self.filter {
             self.filter = filter;
-            self.total = None;
-            self.pages.clear();
-            self.awaited.clear();
+            self.refresh();
+            self.replace_all = true;
+            self.visible = 0..0;
         }
     }
 
@@ -151,6 +154,9 @@ impl HistoryPages {
         let Some(page) = self.awaited.remove(&ticket) else {
             return false;
         };
+        if std::mem::take(&mut self.replace_all) {
+            self.pages.clear();
+        }
         if self.total != Some(total) {
             self.total = Some(total);
             let pages = total.div_ceil(PAGE_SIZE);

@@ -80,26 +80,37 @@ fn rows_across_a_page_boundary_ask_for_both_pages() {
 }
 
 #[test]
-fn a_new_filter_drops_everything_and_ignores_answers_to_the_old_one() {
+fn a_new_filter_replaces_what_is_held_with_its_first_answer_and_ignores_old_answers() {
     let mut pages = HistoryPages::default();
-    let (old_ticket, query) = pages.requests().remove(0);
+    let (ticket, query) = pages.requests().remove(0);
+    pages.on_page(ticket, 250, answer(&query, 250));
+    pages.set_visible(150..160);
+    let (old_ticket, old_query) = pages.requests().remove(0);
     pages.set_filter(HistoryFilter {
         search: "  cat ".into(),
         profile: Some("work".into()),
         include_deleted: true,
     });
     assert!(
-        !pages.on_page(old_ticket, 5, answer(&query, 5)),
+        !pages.on_page(old_ticket, 250, answer(&old_query, 250)),
         "a stale answer is dropped"
     );
-    assert!(!pages.loaded());
-    let (ticket, query) = pages.requests().remove(0);
-    assert_eq!(query.search.as_deref(), Some("cat"));
+    assert_eq!(
+        pages.record(0).unwrap().id,
+        250,
+        "the old list stays until the new one comes"
+    );
+    let requests = pages.requests();
+    assert_eq!(requests.len(), 1, "from the top: {requests:?}");
+    let (ticket, query) = &requests[0];
+    assert_eq!((query.offset, query.search.as_deref()), (0, Some("cat")));
     assert_eq!(query.profile.as_deref(), Some("work"));
     assert!(query.include_deleted);
-    assert!(ticket > old_ticket);
-    assert!(pages.on_page(ticket, 2, answer(&query, 2)));
+    assert!(*ticket > old_ticket);
+    assert!(pages.on_page(*ticket, 2, answer(query, 2)));
     assert_eq!(pages.total(), 2);
+    assert_eq!(pages.held(), 2);
+    assert_eq!(pages.record(0).unwrap().id, 2);
 }
 
 #[test]
