@@ -249,6 +249,29 @@ fn history_lists_its_records_and_copies_each_format_of_a_freshly_signed_link() {
         assert_eq!(clipboard.texts().last().unwrap(), &text, "{button}");
     }
 
+    // "Open in browser" hands the fresh link to the platform.
+    harness.get_all_by_label("Open in browser").next().unwrap().click();
+    harness.run();
+    let (_, commands) = fake.queries();
+    assert!(matches!(commands[..], [Command::SignRecordLink { record: 2, .. }]));
+    fake.send(Event::RecordLink {
+        record: 2,
+        link: Ok(week_link(url)),
+    });
+    harness.step();
+    let opened: Vec<&str> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|command| match command {
+            egui::OutputCommand::OpenUrl(open) => Some(open.url.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(opened, vec![url]);
+    harness.run();
+
     // A link that cannot be signed says why, and copies nothing.
     harness.get_all_by_label("Copy URL").nth(1).unwrap().click();
     harness.run();
