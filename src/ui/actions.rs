@@ -3,6 +3,7 @@
 //! changes state in the middle of layout.
 
 use crate::core::LinkFormat;
+use crate::library::RecordId;
 use crate::ui::settings_view::SettingsOutcome;
 use crate::ui::text::paths_from_pasted_text;
 use crate::worker::JobId;
@@ -12,6 +13,46 @@ use std::sync::Arc;
 
 pub const ADD_IMAGES: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 pub const OPEN_SETTINGS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma);
+/// Ctrl (not Cmd) on every platform: Cmd+H hides the app on macOS.
+pub const TOGGLE_HISTORY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::CTRL, Key::H);
+
+/// Which list fills the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// The files of this session, on their way up.
+    #[default]
+    Queue,
+    /// Everything uploaded before, from the library.
+    History,
+}
+
+/// What a History row's link is wanted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkUse {
+    Copy(LinkFormat),
+    Open,
+}
+
+/// What a History row asks for.
+#[derive(Debug)]
+pub enum HistoryAction {
+    /// Sign (or take from the cache) the record's link, then copy or open it.
+    Link {
+        record: RecordId,
+        name: String,
+        link_use: LinkUse,
+    },
+    /// Ask before deleting the object from its bucket.
+    AskDelete {
+        record: RecordId,
+        name: String,
+        bucket: String,
+    },
+    ConfirmDelete(RecordId),
+    CancelDelete,
+    /// Forget the record; the object stays in its bucket.
+    Remove(RecordId),
+}
 
 #[derive(Debug)]
 pub enum Action {
@@ -40,13 +81,23 @@ pub enum Action {
     },
     RemoveSelected,
     DismissNotice(usize),
+    ShowView(View),
+    ToggleHistory,
+    History(HistoryAction),
+    /// Finish the uploads earlier runs left unfinished.
+    ResumeUnfinished,
+    /// Give them up.
+    DiscardUnfinished,
+    /// Make this destination the active one (and save that).
+    SwitchDestination(String),
 }
 
 /// Dropped files, pasted things and keyboard shortcuts of this frame.
 ///
-/// While the settings dialog is open, or a text field has the keyboard,
-/// shortcuts and paste belong to that field; dropped files are always taken.
-pub fn input_actions(ctx: &Context, dialog_open: bool) -> Vec<Action> {
+/// While a dialog is open, or a text field has the keyboard, shortcuts and
+/// paste belong to that field; dropped files are always taken. The Delete
+/// key removes selected queue rows only while the queue is shown.
+pub fn input_actions(ctx: &Context, dialog_open: bool, view: View) -> Vec<Action> {
     let mut actions = Vec::new();
     let dropped: Vec<PathBuf> = ctx.input(|i| {
         i.raw
@@ -69,10 +120,15 @@ pub fn input_actions(ctx: &Context, dialog_open: bool) -> Vec<Action> {
         if i.consume_shortcut(&OPEN_SETTINGS) {
             actions.push(Action::OpenSettings);
         }
-        // On a Mac the key marked "delete" is Backspace.
-        let backspace = cfg!(target_os = "macos") && i.consume_key(Modifiers::NONE, Key::Backspace);
-        if i.consume_key(Modifiers::NONE, Key::Delete) || backspace {
-            actions.push(Action::RemoveSelected);
+        if i.consume_shortcut(&TOGGLE_HISTORY) {
+            actions.push(Action::ToggleHistory);
+        }
+        if view == View::Queue {
+            // On a Mac the key marked "delete" is Backspace.
+            let backspace = cfg!(target_os = "macos") && i.consume_key(Modifiers::NONE, Key::Backspace);
+            if i.consume_key(Modifiers::NONE, Key::Delete) || backspace {
+                actions.push(Action::RemoveSelected);
+            }
         }
         for event in &i.events {
             match event {

@@ -3,18 +3,22 @@
 //! which are carried out after the frame is laid out (see `perform.rs`).
 
 use crate::core::Config;
-use crate::ui::actions::{Action, files_hovering, input_actions};
+use crate::ui::actions::{Action, View, files_hovering, input_actions};
 use crate::ui::background::Background;
 use crate::ui::clipboard::ClipboardSink;
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
+use crate::ui::history_perform::DestinationSave;
+use crate::ui::history_rows::{delete_confirm_ui, history_ui};
+use crate::ui::history_view::HistoryView;
 use crate::ui::perform::PendingCopy;
 use crate::ui::queue_view::{Clock, queue_ui, summary_ui};
+use crate::ui::resume_banner::resume_banner_ui;
 use crate::ui::settings_view::SettingsView;
 use crate::ui::state::{QueueState, Row};
 use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
-use crate::worker::WorkerHandle;
+use crate::worker::{UnfinishedJob, WorkerHandle};
 use egui::{CentralPanel, Context, Panel};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -43,6 +47,12 @@ pub struct PicbucketApp {
     pub(super) background: Background,
     pub(super) picking_files: bool,
     pub(super) utc_offset: UtcOffset,
+    /// Which list fills the window.
+    pub(super) view: View,
+    pub(super) history: HistoryView,
+    /// Jobs earlier runs left unfinished, offered by the banner until answered.
+    pub(super) unfinished: Vec<UnfinishedJob>,
+    pub(super) destination_save: DestinationSave,
 }
 
 impl PicbucketApp {
@@ -69,6 +79,10 @@ impl PicbucketApp {
             background: Background::new(cc.egui_ctx.clone()),
             picking_files: false,
             utc_offset: UtcOffset::UTC,
+            view: View::Queue,
+            history: HistoryView::default(),
+            unfinished: Vec::new(),
+            destination_save: DestinationSave::default(),
         }
     }
 
@@ -104,6 +118,16 @@ impl PicbucketApp {
         self.thumbs.len()
     }
 
+    /// Which list is shown.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// The History view's state (records on hand, links, textures).
+    pub fn history(&self) -> &HistoryView {
+        &self.history
+    }
+
     fn toolbar_state(&self) -> ToolbarState {
         let counts = self.queue.counts();
         ToolbarState {
@@ -112,6 +136,7 @@ impl PicbucketApp {
             can_clear: counts.done + counts.rejected + counts.cancelled > 0,
             can_copy_all: counts.done > 0,
             picking_files: self.picking_files,
+            view: self.view,
         }
     }
 }
@@ -135,18 +160,58 @@ impl eframe::App for PicbucketApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        let mut actions = input_actions(&ctx, self.settings.is_some());
+        let dialog_open = self.settings.is_some() || self.history.confirm_delete.is_some();
+        let mut actions = input_actions(&ctx, dialog_open, self.view);
         let clock = Clock {
             now: SystemTime::now(),
             offset: self.utc_offset,
         };
         Panel::top("toolbar").show(ui, |ui| {
             ui.add_space(4.0);
-            toolbar_ui(ui, self.toolbar_state(), &mut actions);
+            toolbar_ui(ui, self.toolbar_state(), &self.config, &mut actions);
             store_status_ui(ui, self.queue.store(), &mut actions);
+            resume_banner_ui(ui, &self.unfinished, &mut actions);
             notices_ui(ui, &self.notices, &mut actions);
             ui.add_space(2.0);
         });
+        match self.view {
+            View::Queue => self.queue_view_ui(ui, &ctx, clock, &mut actions),
+            View::History => {
+                let profiles = self.config.profile_names();
+                CentralPanel::default().show(ui, |ui| {
+                    history_ui(ui, &mut self.history, &profiles, clock, &mut actions);
+                });
+            }
+        }
+        if let Some(confirm) = &self.history.confirm_delete {
+            delete_confirm_ui(&ctx, confirm, &mut actions);
+        }
+        if let Some(settings) = &mut self.settings
+            && let Some(outcome) = settings.show(&ctx)
+        {
+            actions.push(Action::Settings(outcome));
+        }
+        for action in actions {
+            self.perform(&ctx, frame, action);
+        }
+        let time = ctx.input(|i| i.time);
+        let (commands, wake) = self.history.after_frame(time, self.view == View::History);
+        for command in commands {
+            self.worker.send(command);
+        }
+        if let Some(wake) = wake {
+            ctx.request_repaint_after(wake);
+        }
+        // After the actions, so that "Link copied" shows in the frame of the click.
+        self.toasts.show_toast(&ctx);
+        if !self.queue.done_ids().is_empty() {
+            ctx.request_repaint_after(EXPIRY_REFRESH);
+        }
+    }
+}
+
+impl PicbucketApp {
+    fn queue_view_ui(&mut self, ui: &mut egui::Ui, ctx: &Context, clock: Clock, actions: &mut Vec<Action>) {
         let empty = self.queue.rows().is_empty();
         if !empty {
             Panel::bottom("summary").show(ui, |ui| {
@@ -158,27 +223,14 @@ impl eframe::App for PicbucketApp {
         CentralPanel::default().show(ui, |ui| {
             let zone = DropZone {
                 big: empty,
-                hovering: files_hovering(&ctx),
+                hovering: files_hovering(ctx),
                 recursive: self.config.ui.recurse_folders,
             };
             drop_zone_ui(ui, zone);
             if !empty {
                 ui.add_space(6.0);
-                queue_ui(ui, &self.queue, &self.thumbs, clock, &mut actions);
+                queue_ui(ui, &self.queue, &self.thumbs, clock, actions);
             }
         });
-        if let Some(settings) = &mut self.settings
-            && let Some(outcome) = settings.show(&ctx)
-        {
-            actions.push(Action::Settings(outcome));
-        }
-        for action in actions {
-            self.perform(&ctx, frame, action);
-        }
-        // After the actions, so that "Link copied" shows in the frame of the click.
-        self.toasts.show_toast(&ctx);
-        if !self.queue.done_ids().is_empty() {
-            ctx.request_repaint_after(EXPIRY_REFRESH);
-        }
     }
 }

@@ -7,6 +7,15 @@ use egui::{ColorImage, Context};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
+/// Why `config.toml` is being written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SavePurpose {
+    /// "Save" in the settings dialog: applied once written.
+    Settings,
+    /// Another destination chosen in the top bar: already applied.
+    Destination,
+}
+
 /// A result coming back from a background thread.
 #[derive(Debug)]
 pub enum UiMessage {
@@ -15,6 +24,7 @@ pub enum UiMessage {
     SettingsSaved {
         config: Box<Config>,
         result: Result<(), String>,
+        purpose: SavePurpose,
     },
     PastedImageReady {
         name: String,
@@ -59,10 +69,14 @@ impl Background {
     }
 
     /// Writes `config.toml` (atomically, owner-only) off the UI thread.
-    pub fn save_settings(&self, config: Box<Config>, path: PathBuf) -> Result<(), String> {
+    pub fn save_settings(&self, config: Box<Config>, path: PathBuf, purpose: SavePurpose) -> Result<(), String> {
         self.spawn("picbucket-save-settings", move || {
             let result = config.save(&path).map_err(|e| e.to_string());
-            UiMessage::SettingsSaved { config, result }
+            UiMessage::SettingsSaved {
+                config,
+                result,
+                purpose,
+            }
         })
     }
 
@@ -107,7 +121,7 @@ mod tests {
         let path = dir.path().join("config.toml");
         let background = Background::new(Context::default());
         background
-            .save_settings(Box::new(Config::default()), path.clone())
+            .save_settings(Box::new(Config::default()), path.clone(), SavePurpose::Settings)
             .unwrap();
         let message = background.rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
         assert!(matches!(message, UiMessage::SettingsSaved { result: Ok(()), .. }));

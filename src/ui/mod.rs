@@ -14,8 +14,14 @@ mod app;
 mod background;
 pub mod clipboard;
 mod drop_zone;
+mod history_pages;
+mod history_perform;
+mod history_rows;
+mod history_thumbs;
+pub mod history_view;
 mod perform;
 mod queue_view;
+mod resume_banner;
 mod row;
 mod settings_form;
 mod settings_view;
@@ -25,6 +31,7 @@ mod thumbs;
 mod toast;
 mod toolbar_view;
 
+pub use actions::View;
 pub use app::PicbucketApp;
 pub use clipboard::{ClipboardSink, MemoryClipboard, SystemClipboard};
 

@@ -2,9 +2,9 @@
 //! actions: the only place that sends commands to the worker.
 
 use crate::core::LinkFormat;
-use crate::ui::actions::Action;
+use crate::ui::actions::{Action, View};
 use crate::ui::app::PicbucketApp;
-use crate::ui::background::UiMessage;
+use crate::ui::background::{SavePurpose, UiMessage};
 use crate::ui::settings_view::{SettingsOutcome, SettingsView};
 use crate::ui::state::Followup;
 use crate::ui::text::{clipboard_image_name, link_needs_refresh};
@@ -61,6 +61,13 @@ impl PicbucketApp {
                 };
                 self.toasts.show(ctx, text, ToastKind::Info);
             }
+            event @ (Event::UnfinishedFound(_)
+            | Event::ResumeClaimed { .. }
+            | Event::HistoryChanged
+            | Event::HistoryPage { .. }
+            | Event::RecordLink { .. }
+            | Event::RecordDeleted { .. }
+            | Event::RecordThumbnail { .. }) => self.on_history_event(ctx, event),
             event => {
                 if let Some(followup) = self.queue.apply(event) {
                     self.on_followup(ctx, followup);
@@ -96,18 +103,18 @@ impl PicbucketApp {
                     self.add_paths(paths);
                 }
             }
-            UiMessage::SettingsSaved { config, result } => match result {
+            UiMessage::SettingsSaved {
+                result,
+                purpose: SavePurpose::Destination,
+                ..
+            } => self.destination_saved(result),
+            UiMessage::SettingsSaved {
+                config,
+                result,
+                purpose: SavePurpose::Settings,
+            } => match result {
                 Ok(()) => {
-                    let old = std::mem::replace(&mut self.config, (*config).clone());
-                    let same_local_store = old.storage.uses_local_store()
-                        && config.storage.uses_local_store()
-                        && old.local == config.local
-                        && old.storage.bucket == config.storage.bucket;
-                    if !same_local_store {
-                        self.queue.set_connecting();
-                    }
-                    self.queue.set_starts_automatically(config.ui.auto_upload);
-                    self.worker.send(Command::ApplySettings(config));
+                    self.apply_config(*config);
                     self.settings = None;
                     self.toasts.show(ctx, "Settings saved", ToastKind::Info);
                 }
@@ -121,12 +128,15 @@ impl PicbucketApp {
                 width,
                 height,
                 rgba,
-            } => self.worker.send(Command::AddPixels {
-                name,
-                width,
-                height,
-                rgba,
-            }),
+            } => {
+                self.view = View::Queue;
+                self.worker.send(Command::AddPixels {
+                    name,
+                    width,
+                    height,
+                    rgba,
+                });
+            }
         }
     }
 
@@ -180,6 +190,17 @@ impl PicbucketApp {
                     self.notices.remove(index);
                 }
             }
+            Action::ShowView(view) => self.view = view,
+            Action::ToggleHistory => {
+                self.view = match self.view {
+                    View::Queue => View::History,
+                    View::History => View::Queue,
+                }
+            }
+            Action::History(action) => self.history_action(ctx, action),
+            Action::ResumeUnfinished => self.unfinished_action(true),
+            Action::DiscardUnfinished => self.unfinished_action(false),
+            Action::SwitchDestination(name) => self.switch_destination(ctx, &name),
         }
     }
 
@@ -193,7 +214,10 @@ impl PicbucketApp {
             }
             SettingsOutcome::Save(config) => {
                 settings.save_started();
-                if let Err(error) = self.background.save_settings(config, self.config_path.clone()) {
+                let saved = self
+                    .background
+                    .save_settings(config, self.config_path.clone(), SavePurpose::Settings);
+                if let Err(error) = saved {
                     settings.save_failed(error);
                 }
             }
@@ -201,6 +225,8 @@ impl PicbucketApp {
     }
 
     fn add_paths(&mut self, paths: Vec<PathBuf>) {
+        // New files show up in the queue: show it.
+        self.view = View::Queue;
         let folders = if self.config.ui.recurse_folders {
             FolderMode::Recursive
         } else {

@@ -1,6 +1,8 @@
 //! Words the window shows for times, sizes and pasted things. Pure functions.
 
+use crate::core::ImageKind;
 use crate::core::validate::human_bytes;
+use crate::library::UploadRecord;
 use crate::ui::state::Row;
 use crate::worker::SignedLink;
 use std::path::PathBuf;
@@ -66,6 +68,40 @@ pub fn details_text(row: &Row) -> String {
         parts.push(kind.to_string());
     }
     parts.join(" · ")
+}
+
+/// "JPEG" for `image/jpeg`; the subtype in capitals for other types.
+pub fn kind_label(content_type: &str) -> String {
+    match ImageKind::ALL.into_iter().find(|kind| kind.mime_type() == content_type) {
+        Some(kind) => kind.to_string(),
+        None => content_type.rsplit('/').next().unwrap_or_default().to_uppercase(),
+    }
+}
+
+/// When a record was uploaded (queued, if it never was), from unix ms.
+pub fn record_time(record: &UploadRecord) -> SystemTime {
+    let ms = record.uploaded_at.unwrap_or(record.created_at);
+    SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+/// "812 KB · 1920×1080 px · 2026-05-01 14:03 · to work" for a History row.
+pub fn record_details(record: &UploadRecord, offset: UtcOffset) -> String {
+    format!(
+        "{} · {}×{} px · {} · to {}",
+        human_bytes(record.size_bytes),
+        record.width,
+        record.height,
+        date_time_text(record_time(record), offset),
+        record.profile
+    )
+}
+
+/// "3 uploads didn't finish" (the resume banner).
+pub fn unfinished_text(count: usize) -> String {
+    match count {
+        1 => "1 upload didn't finish".into(),
+        n => format!("{n} uploads didn't finish"),
+    }
 }
 
 /// The name a pasted screenshot is saved and uploaded under.
@@ -168,6 +204,20 @@ mod tests {
     fn pasted_screenshots_are_named_by_their_time() {
         let at = time::macros::datetime!(2026-03-04 05:06:07 UTC);
         assert_eq!(clipboard_image_name(at), "clipboard-2026-03-04-050607.png");
+    }
+
+    #[test]
+    fn history_rows_read_their_kind_size_date_and_destination() {
+        assert_eq!(kind_label("image/jpeg"), "JPEG");
+        assert_eq!(kind_label("image/webp"), "WebP");
+        assert_eq!(kind_label("image/avif"), "AVIF");
+        let record = crate::ui::history_pages::tests::record(3);
+        assert_eq!(
+            record_details(&record, UtcOffset::UTC),
+            "10 bytes · 1×1 px · 1970-01-01 00:00 UTC · to default"
+        );
+        assert_eq!(unfinished_text(1), "1 upload didn't finish");
+        assert_eq!(unfinished_text(3), "3 uploads didn't finish");
     }
 
     #[test]

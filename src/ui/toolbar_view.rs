@@ -1,8 +1,9 @@
 //! The top of the window: toolbar, where uploads go, and problems to read.
 
-use crate::ui::actions::{ADD_IMAGES, Action, OPEN_SETTINGS};
+use crate::core::Config;
+use crate::ui::actions::{ADD_IMAGES, Action, OPEN_SETTINGS, TOGGLE_HISTORY, View};
 use crate::ui::state::StoreStatus;
-use egui::{Align, Button, Layout, RichText, Ui};
+use egui::{Align, Button, ComboBox, Layout, RichText, Ui};
 
 /// Which toolbar buttons apply right now.
 #[derive(Clone, Copy, Debug, Default)]
@@ -14,10 +15,13 @@ pub struct ToolbarState {
     pub can_copy_all: bool,
     /// The file picker is open.
     pub picking_files: bool,
+    pub view: View,
 }
 
-pub fn toolbar_ui(ui: &mut Ui, state: ToolbarState, actions: &mut Vec<Action>) {
+pub fn toolbar_ui(ui: &mut Ui, state: ToolbarState, config: &Config, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
+        view_switch_ui(ui, state.view, actions);
+        ui.separator();
         let add = ui
             .add_enabled(!state.picking_files, Button::new("Add images…"))
             .on_hover_text(format!(
@@ -27,25 +31,8 @@ pub fn toolbar_ui(ui: &mut Ui, state: ToolbarState, actions: &mut Vec<Action>) {
         if add.clicked() {
             actions.push(Action::PickFiles);
         }
-        if state.show_upload {
-            let upload = ui
-                .add(Button::new(RichText::new("Upload").strong()))
-                .on_hover_text(format!("Upload the {} checked file(s)", state.ready_count));
-            if upload.clicked() {
-                actions.push(Action::StartAll);
-            }
-        }
-        let clear = ui
-            .add_enabled(state.can_clear, Button::new("Clear finished"))
-            .on_hover_text("Remove uploaded, rejected and cancelled files from the list");
-        if clear.clicked() {
-            actions.push(Action::ClearFinished);
-        }
-        let copy_all = ui
-            .add_enabled(state.can_copy_all, Button::new("Copy all links"))
-            .on_hover_text("Copy the links of all uploaded files, one per line");
-        if copy_all.clicked() {
-            actions.push(Action::CopyAllLinks);
+        if state.view == View::Queue {
+            queue_buttons_ui(ui, state, actions);
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             let settings = ui.button("Settings").on_hover_text(format!(
@@ -55,8 +42,70 @@ pub fn toolbar_ui(ui: &mut Ui, state: ToolbarState, actions: &mut Vec<Action>) {
             if settings.clicked() {
                 actions.push(Action::OpenSettings);
             }
+            destination_ui(ui, config, actions);
         });
     });
+}
+
+/// "Upload queue" | "History".
+fn view_switch_ui(ui: &mut Ui, current: View, actions: &mut Vec<Action>) {
+    let shortcut = ui.ctx().format_shortcut(&TOGGLE_HISTORY);
+    for (view, text, hint) in [
+        (View::Queue, "Upload queue", "The files of this session"),
+        (View::History, "History", "Everything uploaded before"),
+    ] {
+        let button = ui.selectable_label(current == view, text);
+        if button.on_hover_text(format!("{hint} ({shortcut})")).clicked() && current != view {
+            actions.push(Action::ShowView(view));
+        }
+    }
+}
+
+/// The active destination, when there is more than one to choose from.
+/// Files already queued keep the destination they were queued for.
+fn destination_ui(ui: &mut Ui, config: &Config, actions: &mut Vec<Action>) {
+    let names = config.profile_names();
+    if names.len() < 2 {
+        return;
+    }
+    // Right to left: the box first, its label after.
+    let combo = ComboBox::from_id_salt("active-destination")
+        .selected_text(config.profile.as_str())
+        .show_ui(ui, |ui| {
+            for name in &names {
+                if ui.selectable_label(*name == config.profile, *name).clicked() && *name != config.profile {
+                    actions.push(Action::SwitchDestination((*name).to_owned()));
+                }
+            }
+        });
+    let label = ui.label("Upload to");
+    combo
+        .response
+        .labelled_by(label.id)
+        .on_hover_text("Where new uploads go; files already queued keep theirs");
+}
+
+fn queue_buttons_ui(ui: &mut Ui, state: ToolbarState, actions: &mut Vec<Action>) {
+    if state.show_upload {
+        let upload = ui
+            .add(Button::new(RichText::new("Upload").strong()))
+            .on_hover_text(format!("Upload the {} checked file(s)", state.ready_count));
+        if upload.clicked() {
+            actions.push(Action::StartAll);
+        }
+    }
+    let clear = ui
+        .add_enabled(state.can_clear, Button::new("Clear finished"))
+        .on_hover_text("Remove uploaded, rejected and cancelled files from the list");
+    if clear.clicked() {
+        actions.push(Action::ClearFinished);
+    }
+    let copy_all = ui
+        .add_enabled(state.can_copy_all, Button::new("Copy all links"))
+        .on_hover_text("Copy the links of all uploaded files, one per line");
+    if copy_all.clicked() {
+        actions.push(Action::CopyAllLinks);
+    }
 }
 
 /// Where uploads go, or why they cannot.
