@@ -194,7 +194,7 @@ fn history_lists_its_records_and_copies_each_format_of_a_freshly_signed_link() {
     );
     assert!(shows(&harness, "2 uploads"));
     assert!(
-        shows(&harness, "3.0 MB · 4000×3000 px · 2023-11-14"),
+        shows(&harness, "3.0 MiB · 4000×3000 px · 2023-11-14"),
         "{}",
         window_text(&harness)
     );
