@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::harness::Harness;
 use common::{TestServer, http_get};
 use picbucket::test_support::jpeg_with_gps;
 use std::path::Path;
@@ -72,4 +73,31 @@ fn keep_metadata_uploads_the_file_as_it_is() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_eq!(http_get(&url), Ok(original));
+}
+
+#[test]
+fn the_worker_reports_that_a_location_was_removed() {
+    let server = TestServer::start();
+    let photo = server.data.path().join("phone.jpg");
+    std::fs::write(&photo, jpeg_with_gps(16, 16)).unwrap();
+    let plain = picbucket::test_support::write_image(server.data.path(), "plain.png", image::ImageFormat::Png, 8, 8);
+    let mut harness = Harness::new(server.config(), picbucket::worker::WorkerOptions::default());
+    harness.worker.send(picbucket::worker::Command::AddFiles {
+        paths: vec![photo, plain],
+        folders: picbucket::worker::FolderMode::Reject,
+    });
+    let mut uploaded = 0;
+    let events = harness.until(|e| {
+        uploaded += usize::from(matches!(e, picbucket::worker::Event::Uploaded { .. }));
+        uploaded == 2
+    });
+    let gps: Vec<bool> = events
+        .iter()
+        .filter_map(|e| match e {
+            picbucket::worker::Event::MetadataRemoved { had_gps, .. } => Some(*had_gps),
+            _ => None,
+        })
+        .collect();
+    // The plain PNG has nothing to remove: only the phone photo reports, with GPS.
+    assert_eq!(gps, [true], "{events:?}");
 }

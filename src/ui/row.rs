@@ -58,6 +58,8 @@ pub struct Row {
     pub size_bytes: Option<u64>,
     pub dimensions: Option<(u32, u32)>,
     pub kind: Option<ImageKind>,
+    /// The file carried a GPS position, which was removed before upload.
+    pub location_removed: bool,
     pub status: RowStatus,
     pub selected: bool,
     /// Cancel was pressed; the worker has not confirmed yet.
@@ -74,6 +76,7 @@ impl Row {
             path,
             size_bytes: None,
             dimensions: None,
+            location_removed: false,
             kind: None,
             status: RowStatus::Validating,
             selected: false,

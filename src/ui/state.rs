@@ -163,8 +163,10 @@ impl QueueState {
             }
             // The app shows these itself; they change no row.
             // Handled by the app and its views, not the queue.
+            Event::MetadataRemoved { id, had_gps, .. } => {
+                self.row_mut(id)?.location_removed = had_gps;
+            }
             Event::FolderScanned { .. }
-            | Event::MetadataRemoved { .. }
             | Event::ConnectionTested(_)
             | Event::Problem(_)
             | Event::UnfinishedFound(_)

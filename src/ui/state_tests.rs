@@ -196,3 +196,25 @@ fn the_store_status_follows_the_worker() {
     queue.apply(Event::StoreReady(info.clone()));
     assert_eq!(*queue.store(), StoreStatus::Ready(info));
 }
+
+#[test]
+fn a_row_says_location_removed_only_when_the_file_carried_gps() {
+    let mut queue = QueueState::new(true);
+    let with_gps = added(&mut queue, 1);
+    let without = added(&mut queue, 2);
+    validated(&mut queue, with_gps);
+    validated(&mut queue, without);
+    queue.apply(Event::MetadataRemoved {
+        id: with_gps,
+        had_gps: true,
+        kinds: vec![crate::core::strip::MetadataKind::Exif],
+    });
+    queue.apply(Event::MetadataRemoved {
+        id: without,
+        had_gps: false,
+        kinds: vec![crate::core::strip::MetadataKind::Comment],
+    });
+    let text = |id| crate::ui::text::details_text(queue.row(id).unwrap());
+    assert!(text(with_gps).ends_with(" · location removed"), "{}", text(with_gps));
+    assert!(!text(without).contains("location"), "{}", text(without));
+}

@@ -67,6 +67,9 @@ pub fn details_text(row: &Row) -> String {
     if let Some(kind) = row.kind {
         parts.push(kind.to_string());
     }
+    if row.location_removed {
+        parts.push("location removed".to_owned());
+    }
     parts.join(" · ")
 }
 

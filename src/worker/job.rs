@@ -130,7 +130,11 @@ pub(crate) async fn check(
     };
     match checked {
         Ok(Ok((image, outgoing, mtime_ms))) => {
-            if let Some(stripped) = &outgoing.stripped {
+            if let Some(stripped) = outgoing
+                .stripped
+                .as_ref()
+                .filter(|s| s.had_gps || !s.removed.is_empty())
+            {
                 ctx.sink.send(Event::MetadataRemoved {
                     id,
                     had_gps: stripped.had_gps,
