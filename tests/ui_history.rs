@@ -154,6 +154,7 @@ fn week_link(url: &str) -> SignedLink {
     SignedLink {
         url: url.into(),
         expires_at: SystemTime::now() + Duration::from_secs(7 * 24 * 3600),
+        ends_with_credentials: false,
     }
 }
 

@@ -265,6 +265,7 @@ fn link(url: &str, valid_for: Duration) -> SignedLink {
     SignedLink {
         url: url.into(),
         expires_at: SystemTime::now() + valid_for,
+        ends_with_credentials: false,
     }
 }
 

@@ -32,6 +32,9 @@ pub struct S3Store {
     /// `storage.checksum`, and what `auto` learned about this destination.
     pub(crate) checksum: ChecksumSetting,
     pub(crate) checksum_memory: Arc<ChecksumMemory>,
+    /// The AWS credential chain when Settings hold no keys: it may hand out
+    /// temporary credentials (SSO, session tokens), which end signed links early.
+    pub(crate) chain_credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
 }
 
 impl std::fmt::Debug for S3Store {
@@ -50,12 +53,14 @@ impl S3Store {
             region => region.to_owned(),
         };
         let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref())?;
+        let mut chain_credentials = None;
         let mut builder = if settings.access_key.is_empty() {
             let shared = aws_config::defaults(BehaviorVersion::latest())
                 .region(Region::new(region.clone()))
                 .http_client(http_client.clone())
                 .load()
                 .await;
+            chain_credentials = shared.credentials_provider();
             aws_sdk_s3::config::Builder::from(&shared)
         } else {
             let credentials = Credentials::new(
@@ -103,6 +108,7 @@ impl S3Store {
             endpoint: display_endpoint,
             bucket_seen: Arc::new(OnceCell::new()),
             checksum: settings.checksum,
+            chain_credentials,
             checksum_memory: Arc::new(checksum_memory),
         })
     }

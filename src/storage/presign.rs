@@ -4,6 +4,7 @@ use crate::core::LinkExpiry;
 use crate::storage::client::S3Store;
 use crate::storage::error::StorageError;
 use aws_sdk_s3::presigning::PresigningConfig;
+use std::time::SystemTime;
 
 impl S3Store {
     /// Signs a GET URL for `key`, valid for `expiry` from now. No request is sent.
@@ -25,5 +26,14 @@ impl S3Store {
                 }
             })?;
         Ok(request.uri().to_owned())
+    }
+
+    /// When the credentials in use stop working, if they are temporary (SSO,
+    /// session tokens from the AWS chain): a link signed with them dies then,
+    /// whatever its own expiry says. `None` for keys from Settings.
+    pub async fn credentials_expire_at(&self) -> Option<SystemTime> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let provider = self.chain_credentials.as_ref()?;
+        provider.provide_credentials().await.ok()?.expiry()
     }
 }

@@ -8,7 +8,7 @@ use crate::ui::actions::{Action, HistoryAction, LinkUse};
 use crate::ui::history_pages::HistoryFilter;
 use crate::ui::history_view::{DeleteConfirm, HistoryView};
 use crate::ui::queue_view::Clock;
-use crate::ui::text::{date_time_text, expiry_text, kind_label, record_details};
+use crate::ui::text::{date_time_text, kind_label, link_expiry_text, record_details};
 use crate::worker::{Command, SignedLink};
 use egui::{
     Align, Align2, Button, ComboBox, Context, FontId, Id, Label, Layout, Modal, RichText, ScrollArea, Sense, TextEdit,
@@ -171,7 +171,7 @@ fn state_ui(ui: &mut Ui, record: &UploadRecord, link: Option<&SignedLink>, clock
                 .color(ui.visuals().warn_fg_color),
         );
     } else if let Some(link) = link {
-        ui.label(RichText::new(expiry_text(link.expires_at, clock.now)).small().weak())
+        ui.label(RichText::new(link_expiry_text(link, clock.now)).small().weak())
             .on_hover_text(format!(
                 "The last link copied is valid until {}",
                 date_time_text(link.expires_at, clock.offset)

@@ -168,6 +168,7 @@ mod tests {
         SignedLink {
             url: url.into(),
             expires_at: SystemTime::now() + Duration::from_secs(3600),
+            ends_with_credentials: false,
         }
     }
 

@@ -5,7 +5,7 @@ use crate::core::LinkFormat;
 use crate::core::validate::human_bytes;
 use crate::ui::actions::Action;
 use crate::ui::state::{QueueState, Row, RowStatus};
-use crate::ui::text::{date_time_text, details_text, expiry_text};
+use crate::ui::text::{date_time_text, details_text, link_expiry_text};
 use crate::ui::thumbs::Thumbs;
 use crate::worker::SignedLink;
 use egui::{
@@ -173,7 +173,7 @@ fn done_ui(ui: &mut Ui, row: &Row, link: &SignedLink, clock: Clock, actions: &mu
     ui.add(Label::new(RichText::new(&link.url).monospace()).truncate())
         .on_hover_text(&link.url);
     ui.horizontal(|ui| {
-        let expiry = expiry_text(link.expires_at, clock.now);
+        let expiry = link_expiry_text(link, clock.now);
         ui.label(RichText::new(expiry).weak())
             .on_hover_text(format!("Valid until {}", date_time_text(link.expires_at, clock.offset)));
         for format in COPY_FORMATS {

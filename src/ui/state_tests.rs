@@ -32,6 +32,7 @@ fn link(url: &str) -> SignedLink {
     SignedLink {
         url: url.into(),
         expires_at: SystemTime::now() + Duration::from_secs(3600),
+        ends_with_credentials: false,
     }
 }
 

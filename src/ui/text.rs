@@ -16,6 +16,16 @@ const DAY_SECS: u64 = 24 * HOUR_SECS;
 /// (or less than half its lifetime, for short-lived links).
 const REFRESH_MARGIN: Duration = Duration::from_secs(HOUR_SECS);
 
+/// The expiry of a link, saying so when temporary credentials end it early.
+pub fn link_expiry_text(link: &SignedLink, now: SystemTime) -> String {
+    let text = expiry_text(link.expires_at, now);
+    if link.ends_with_credentials {
+        format!("{text} (when the temporary credentials it was signed with end)")
+    } else {
+        text
+    }
+}
+
 /// "expires in 6 days 23 h", "expires in 5 h 12 min", "expired".
 pub fn expiry_text(expires_at: SystemTime, now: SystemTime) -> String {
     let Ok(left) = expires_at.duration_since(now) else {
@@ -175,11 +185,28 @@ mod tests {
     }
 
     #[test]
+    fn a_link_that_ends_with_its_credentials_says_so() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut link = SignedLink {
+            url: "http://x".into(),
+            expires_at: now + Duration::from_secs(HOUR_SECS),
+            ends_with_credentials: false,
+        };
+        assert_eq!(link_expiry_text(&link, now), "expires in 1 h 0 min");
+        link.ends_with_credentials = true;
+        assert_eq!(
+            link_expiry_text(&link, now),
+            "expires in 1 h 0 min (when the temporary credentials it was signed with end)"
+        );
+    }
+
+    #[test]
     fn links_are_renewed_only_near_their_end() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let link = |secs| SignedLink {
             url: "http://x".into(),
             expires_at: now + Duration::from_secs(secs),
+            ends_with_credentials: false,
         };
         let week = Duration::from_secs(7 * DAY_SECS);
         assert!(!link_needs_refresh(&link(DAY_SECS), now, week));

@@ -33,6 +33,9 @@ pub struct UnfinishedJob {
 pub struct SignedLink {
     pub url: String,
     pub expires_at: SystemTime,
+    /// Signed with temporary credentials that end before the link's own
+    /// expiry: `expires_at` is when the credentials end.
+    pub ends_with_credentials: bool,
 }
 
 #[derive(Debug)]

@@ -440,9 +440,12 @@ async fn object_key(config: &Config, ready: &ReadyImage) -> Result<String, Stora
 pub async fn sign(store: &S3Store, key: &str, expiry: LinkExpiry) -> Result<SignedLink, StorageError> {
     let signed_at = SystemTime::now();
     let url = store.presign_get(key, expiry).await?;
+    let own_end = signed_at + expiry.as_duration();
+    let credentials_end = store.credentials_expire_at().await.filter(|end| *end < own_end);
     Ok(SignedLink {
         url,
-        expires_at: signed_at + expiry.as_duration(),
+        expires_at: credentials_end.unwrap_or(own_end),
+        ends_with_credentials: credentials_end.is_some(),
     })
 }
 
