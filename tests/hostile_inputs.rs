@@ -406,7 +406,7 @@ fn an_oversized_paste_is_refused_before_it_is_encoded() {
     let mut seen = Vec::new();
     let problem = loop {
         match worker.try_recv() {
-            Some(Event::Problem(problem)) => break problem,
+            Some(Event::Warning(problem)) => break problem,
             Some(event) => seen.push(event),
             None => woken
                 .recv_timeout(Duration::from_secs(30))

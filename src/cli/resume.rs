@@ -72,7 +72,7 @@ fn finish_unfinished(config: Config, json: bool) -> anyhow::Result<i32> {
                 }
                 claimed = Some(count);
             }
-            Event::Problem(problem) => eprintln!("picbucket: {problem}"),
+            Event::Warning(problem) => eprintln!("picbucket: {problem}"),
             other => batch.handle(other)?,
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::core::Config;
 use crate::ui::actions::{Action, View, files_hovering, input_actions};
-use crate::ui::background::Background;
+use crate::ui::background::OffThreadTasks;
 use crate::ui::clipboard::ClipboardSink;
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
 use crate::ui::history_perform::DestinationSave;
@@ -44,7 +44,7 @@ pub struct PicbucketApp {
     /// The settings dialog, while open.
     pub(super) settings: Option<SettingsView>,
     pub(super) pending_copy: Option<PendingCopy>,
-    pub(super) background: Background,
+    pub(super) background: OffThreadTasks,
     pub(super) picking_files: bool,
     pub(super) utc_offset: UtcOffset,
     /// Which list fills the window.
@@ -76,7 +76,7 @@ impl PicbucketApp {
             notices: Vec::new(),
             settings: None,
             pending_copy: None,
-            background: Background::new(cc.egui_ctx.clone()),
+            background: OffThreadTasks::new(cc.egui_ctx.clone()),
             picking_files: false,
             utc_offset: UtcOffset::UTC,
             view: View::Queue,

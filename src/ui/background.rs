@@ -36,13 +36,13 @@ pub enum UiMessage {
 
 const IMAGE_EXTENSIONS: [&str; 10] = ["jpg", "jpeg", "png", "gif", "webp", "JPG", "JPEG", "PNG", "GIF", "WEBP"];
 
-pub struct Background {
+pub struct OffThreadTasks {
     tx: mpsc::Sender<UiMessage>,
     rx: mpsc::Receiver<UiMessage>,
     ctx: Context,
 }
 
-impl Background {
+impl OffThreadTasks {
     pub fn new(ctx: Context) -> Self {
         let (tx, rx) = mpsc::channel();
         Self { tx, rx, ctx }
@@ -119,7 +119,7 @@ mod tests {
     fn a_saved_config_comes_back_as_a_message() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        let background = Background::new(Context::default());
+        let background = OffThreadTasks::new(Context::default());
         background
             .save_settings(Box::new(Config::default()), path.clone(), SavePurpose::Settings)
             .unwrap();

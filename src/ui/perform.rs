@@ -6,7 +6,7 @@ use crate::ui::actions::{Action, View};
 use crate::ui::app::PicbucketApp;
 use crate::ui::background::{SavePurpose, UiMessage};
 use crate::ui::settings_view::{SettingsOutcome, SettingsView};
-use crate::ui::state::Followup;
+use crate::ui::state::QueueFollowup;
 use crate::ui::text::{clipboard_image_name, link_needs_refresh};
 use crate::ui::thumbs::MAX_TEXTURES;
 use crate::ui::toast::ToastKind;
@@ -40,7 +40,7 @@ impl PicbucketApp {
                     settings.connection_tested(result.map(|r| r.to_string()).map_err(|e| e.to_string()));
                 }
             }
-            Event::Problem(problem) => {
+            Event::Warning(problem) => {
                 if self.notices.len() >= MAX_NOTICES {
                     self.notices.remove(0);
                 }
@@ -76,18 +76,18 @@ impl PicbucketApp {
         }
     }
 
-    fn on_followup(&mut self, ctx: &Context, followup: Followup) {
+    fn on_followup(&mut self, ctx: &Context, followup: QueueFollowup) {
         match followup {
-            Followup::Thumbnail { id, thumbnail } => {
+            QueueFollowup::Thumbnail { id, thumbnail } => {
                 self.thumbs.insert(ctx, id, &thumbnail);
                 self.thumbs.evict(MAX_TEXTURES, &self.queue.finished_oldest_first());
             }
-            Followup::Uploaded { id, only_file_in_batch } => {
+            QueueFollowup::Uploaded { id, only_file_in_batch } => {
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {
                     self.request_copy(ctx, vec![id], LinkFormat::Url);
                 }
             }
-            Followup::LinkRefreshed(id) => {
+            QueueFollowup::LinkRefreshed(id) => {
                 if let Some(pending) = &mut self.pending_copy {
                     pending.awaiting.remove(&id);
                 }

@@ -17,7 +17,7 @@ pub enum StoreStatus {
 /// What the app still has to do after an event was folded in (things that
 /// need the egui context, the clipboard or the worker).
 #[derive(Debug)]
-pub enum Followup {
+pub enum QueueFollowup {
     /// Make a texture for this row.
     Thumbnail {
         id: JobId,
@@ -96,7 +96,7 @@ impl QueueState {
     }
 
     /// Folds one worker event in. Events about rows that were removed are ignored.
-    pub fn apply(&mut self, event: Event) -> Option<Followup> {
+    pub fn apply(&mut self, event: Event) -> Option<QueueFollowup> {
         match event {
             Event::StoreReady(info) => self.store = StoreStatus::Ready(info),
             Event::StoreFailed(error) => self.store = StoreStatus::Failed(error.to_string()),
@@ -123,7 +123,10 @@ impl QueueState {
             }
             Event::Rejected { id, reason } => self.finish(id, RowStatus::Rejected(capitalize(&reason.to_string()))),
             Event::Thumbnail { id, thumbnail } => {
-                return self.row(id).is_some().then_some(Followup::Thumbnail { id, thumbnail });
+                return self
+                    .row(id)
+                    .is_some()
+                    .then_some(QueueFollowup::Thumbnail { id, thumbnail });
             }
             Event::ThumbnailFailed { id, reason } => tracing::debug!(%id, reason, "no thumbnail"),
             Event::UploadStarted { id, total_bytes } => {
@@ -150,7 +153,7 @@ impl QueueState {
                 self.row(id)?;
                 self.finish(id, RowStatus::Done { key, link });
                 let only_file_in_batch = self.batch == [id];
-                return Some(Followup::Uploaded { id, only_file_in_batch });
+                return Some(QueueFollowup::Uploaded { id, only_file_in_batch });
             }
             Event::Failed { id, error } => self.finish(id, RowStatus::Failed(error.to_string())),
             Event::Cancelled { id } => self.finish(id, RowStatus::Cancelled),
@@ -158,7 +161,7 @@ impl QueueState {
                 let row = self.row_mut(id)?;
                 if let RowStatus::Done { link: old, .. } = &mut row.status {
                     *old = link;
-                    return Some(Followup::LinkRefreshed(id));
+                    return Some(QueueFollowup::LinkRefreshed(id));
                 }
             }
             // The app shows these itself; they change no row.
@@ -168,7 +171,7 @@ impl QueueState {
             }
             Event::FolderScanned { .. }
             | Event::ConnectionTested(_)
-            | Event::Problem(_)
+            | Event::Warning(_)
             | Event::UnfinishedFound(_)
             | Event::ResumeClaimed { .. }
             | Event::HistoryChanged

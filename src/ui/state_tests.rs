@@ -15,7 +15,7 @@ fn added(queue: &mut QueueState, n: u64) -> JobId {
     id
 }
 
-fn validated(queue: &mut QueueState, id: JobId) -> Option<Followup> {
+fn validated(queue: &mut QueueState, id: JobId) -> Option<QueueFollowup> {
     queue.apply(Event::Validated {
         id,
         image: ValidatedImage {
@@ -36,7 +36,7 @@ fn link(url: &str) -> SignedLink {
     }
 }
 
-fn uploaded(queue: &mut QueueState, id: JobId) -> Option<Followup> {
+fn uploaded(queue: &mut QueueState, id: JobId) -> Option<QueueFollowup> {
     queue.apply(Event::Uploaded {
         id,
         key: "k".into(),
@@ -65,7 +65,7 @@ fn a_file_goes_from_validating_to_done_with_its_details_and_link() {
     assert!((queue.overall_fraction() - 0.5).abs() < 1e-6);
     assert!(matches!(
         uploaded(&mut queue, id),
-        Some(Followup::Uploaded {
+        Some(QueueFollowup::Uploaded {
             only_file_in_batch: true,
             ..
         })
@@ -117,7 +117,7 @@ fn a_file_added_while_others_run_joins_their_batch_and_is_not_copied_alone() {
     let second = added(&mut queue, 2);
     assert!(matches!(
         uploaded(&mut queue, first),
-        Some(Followup::Uploaded {
+        Some(QueueFollowup::Uploaded {
             only_file_in_batch: false,
             ..
         })
@@ -127,7 +127,7 @@ fn a_file_added_while_others_run_joins_their_batch_and_is_not_copied_alone() {
     let third = added(&mut queue, 3);
     assert!(matches!(
         uploaded(&mut queue, third),
-        Some(Followup::Uploaded {
+        Some(QueueFollowup::Uploaded {
             only_file_in_batch: true,
             ..
         })
@@ -178,7 +178,7 @@ fn a_refreshed_link_replaces_the_old_one() {
         id,
         link: link("http://x/new"),
     });
-    assert!(matches!(followup, Some(Followup::LinkRefreshed(_))));
+    assert!(matches!(followup, Some(QueueFollowup::LinkRefreshed(_))));
     assert_eq!(queue.row(id).unwrap().link().unwrap().url, "http://x/new");
 }
 

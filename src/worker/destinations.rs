@@ -23,9 +23,9 @@ impl Destination {
     }
 }
 
-/// The store in use, or why there is none.
+/// The store chosen for a set of settings, or why there is none.
 #[derive(Clone)]
-pub enum StoreSlot {
+pub enum StoreChoice {
     Ready(Destination),
     Failed(StorageError),
 }
@@ -35,29 +35,29 @@ pub enum StoreSlot {
 /// queued: the job waits for it, so a file added right after a Settings
 /// change goes where the new settings say.
 #[derive(Clone)]
-pub struct PendingStore(tokio::sync::watch::Receiver<Option<StoreSlot>>);
+pub struct PendingStore(tokio::sync::watch::Receiver<Option<StoreChoice>>);
 
 impl PendingStore {
     /// A store still being resolved, and the sender that delivers it.
-    pub fn new() -> (tokio::sync::watch::Sender<Option<StoreSlot>>, Self) {
+    pub fn new() -> (tokio::sync::watch::Sender<Option<StoreChoice>>, Self) {
         let (tx, rx) = tokio::sync::watch::channel(None);
         (tx, Self(rx))
     }
 
     /// A store known already.
-    pub fn ready(slot: StoreSlot) -> Self {
+    pub fn ready(slot: StoreChoice) -> Self {
         Self(tokio::sync::watch::channel(Some(slot)).1)
     }
 
     /// Waits until the store is resolved.
-    pub async fn get(&self) -> StoreSlot {
+    pub async fn get(&self) -> StoreChoice {
         let mut rx = self.0.clone();
         match rx.wait_for(Option::is_some).await {
             Ok(slot) => slot
                 .clone()
-                .unwrap_or_else(|| StoreSlot::Failed(StorageError::Cancelled)),
+                .unwrap_or_else(|| StoreChoice::Failed(StorageError::Cancelled)),
             // The resolving task ended without an answer: the worker is quitting.
-            Err(_) => StoreSlot::Failed(StorageError::Cancelled),
+            Err(_) => StoreChoice::Failed(StorageError::Cancelled),
         }
     }
 }

@@ -105,8 +105,9 @@ pub enum Event {
         link: SignedLink,
     },
     ConnectionTested(Result<ConnectionReport, StorageError>),
-    /// A command could not be carried out (e.g. a pasted image could not be saved).
-    Problem(String),
+    /// A problem not tied to one file (a pasted image that could not be saved,
+    /// a history that could not be read): one sentence, for the user.
+    Warning(String),
     /// Earlier runs left these jobs unfinished (sent at start).
     UnfinishedFound(Vec<UnfinishedJob>),
     /// This many unfinished jobs were taken for resuming (0: none were left).

@@ -61,7 +61,7 @@ pub fn query(worker: &Worker, query: HistoryQuery, ticket: u64) {
             .await;
         match page {
             Ok((total, records)) => sink.send(Event::HistoryPage { ticket, total, records }),
-            Err(error) => sink.send(Event::Problem(format!("The history could not be read: {error}"))),
+            Err(error) => sink.send(Event::Warning(format!("The history could not be read: {error}"))),
         }
     });
 }
@@ -143,7 +143,7 @@ pub fn delete_remote(worker: &Worker, record: RecordId) {
         .await;
         match result {
             Ok(name) => sink.send(Event::RecordDeleted { record, name }),
-            Err(problem) => sink.send(Event::Problem(problem)),
+            Err(problem) => sink.send(Event::Warning(problem)),
         }
         sink.send(Event::HistoryChanged);
     });
@@ -157,7 +157,7 @@ pub fn remove_record(worker: &Worker, record: RecordId) {
         links.forget(record);
         let removed = records.run(move |lib, _, _| lib.remove(record)).await;
         if let Err(error) = removed {
-            sink.send(Event::Problem(format!("The record could not be removed: {error}")));
+            sink.send(Event::Warning(format!("The record could not be removed: {error}")));
         }
         sink.send(Event::HistoryChanged);
     });

@@ -4,7 +4,7 @@ use crate::core::thumbnail::Thumbnail;
 use crate::library::{RecordId, UploadRecord};
 use crate::storage::S3Store;
 use crate::worker::command::JobId;
-use crate::worker::destinations::StoreSlot;
+use crate::worker::destinations::StoreChoice;
 use crate::worker::job::ReadyImage;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,7 +19,7 @@ pub enum Internal {
     /// A pasted image saved as a file.
     PastedSaved(PathBuf),
     /// The store for the settings applied as generation `u64`.
-    StoreResolved(u64, StoreSlot),
+    StoreResolved(u64, StoreChoice),
     /// Unfinished jobs claimed for resuming.
     Claimed(Vec<UploadRecord>),
 }

@@ -9,7 +9,7 @@ use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
 use crate::library::{Library, NewJob, RecordId, SentInfo, UploadRecord};
 use crate::storage::{MultipartEvent, S3Store, StorageError, UploadProgress, UploadRequest};
 use crate::worker::command::JobId;
-use crate::worker::destinations::{PendingStore, StoreSlot};
+use crate::worker::destinations::{PendingStore, StoreChoice};
 use crate::worker::event::{Event, SignedLink};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::outgoing::{Outgoing, modified_ms, prepare_outgoing};
@@ -157,7 +157,7 @@ pub(crate) async fn check(
             tracing::error!(%join_error, "validation task failed");
             ctx.report(id, JobUpdate::Stopped);
             ctx.sink
-                .send(Event::Problem(format!("checking {name} failed unexpectedly")));
+                .send(Event::Warning(format!("checking {name} failed unexpectedly")));
             None
         }
     }
@@ -195,8 +195,8 @@ pub async fn upload(
     resumed: Option<UploadRecord>,
 ) {
     let store = match &ctx.store.get().await {
-        StoreSlot::Ready(destination) => destination.store.clone(),
-        StoreSlot::Failed(error) => {
+        StoreChoice::Ready(destination) => destination.store.clone(),
+        StoreChoice::Failed(error) => {
             ctx.report(id, JobUpdate::Stopped);
             if let (Some(records), Some(record)) = (&ctx.records, &resumed) {
                 let (record_id, message) = (record.id, error.to_string());
@@ -452,6 +452,6 @@ pub async fn sign(store: &S3Store, key: &str, expiry: LinkExpiry) -> Result<Sign
 pub async fn resign(store: Arc<S3Store>, key: String, expiry: LinkExpiry, id: JobId, sink: EventSink) {
     match sign(&store, &key, expiry).await {
         Ok(link) => sink.send(Event::LinkRefreshed { id, link }),
-        Err(error) => sink.send(Event::Problem(format!("A new link could not be signed: {error}"))),
+        Err(error) => sink.send(Event::Warning(format!("A new link could not be signed: {error}"))),
     }
 }

@@ -5,7 +5,7 @@
 use crate::library::{RecordId, UploadRecord, renew_every};
 use crate::storage::StorageError;
 use crate::worker::command::JobId;
-use crate::worker::destinations::{Destinations, PendingStore, StoreSlot};
+use crate::worker::destinations::{Destinations, PendingStore, StoreChoice};
 use crate::worker::event::{Event, UnfinishedJob};
 use crate::worker::history::destination_for;
 use crate::worker::internal::{Internal, JobUpdate};
@@ -75,7 +75,7 @@ pub fn claim(worker: &Worker, ids: Vec<RecordId>) {
                 internal.send(Internal::Claimed(jobs)).ok();
             }
             Err(error) => {
-                sink.send(Event::Problem(format!(
+                sink.send(Event::Warning(format!(
                     "Unfinished uploads could not be resumed: {error}"
                 )));
                 sink.send(Event::ResumeClaimed { count: 0 });
@@ -90,7 +90,7 @@ pub fn discard(worker: &Worker, ids: Vec<RecordId>) {
     let sink = worker.sink.clone();
     tokio::spawn(async move {
         if let Err(error) = records.run(move |lib, _, now| lib.discard(&ids, now)).await {
-            sink.send(Event::Problem(format!(
+            sink.send(Event::Warning(format!(
                 "Unfinished uploads could not be discarded: {error}"
             )));
         }
@@ -130,7 +130,7 @@ pub async fn finish_job(
     if let Ok(with_profile) = ctx.config.with_profile(&record.profile) {
         ctx.config = Arc::new(with_profile);
     }
-    ctx.store = PendingStore::ready(StoreSlot::Ready(destination.clone()));
+    ctx.store = PendingStore::ready(StoreChoice::Ready(destination.clone()));
     let store = destination.store.clone();
     if let Ok((stored_size, _)) = store.head(&record.object_key).await
         && stored_size == record.size_bytes

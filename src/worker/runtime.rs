@@ -9,7 +9,7 @@ use crate::core::thumbnail::Thumbnail;
 use crate::library::{RecordId, UploadRecord};
 use crate::storage::{S3Store, StorageError};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
-use crate::worker::destinations::{Destination, Destinations, PendingStore, StoreSlot};
+use crate::worker::destinations::{Destination, Destinations, PendingStore, StoreChoice};
 use crate::worker::event::{Event, StoreInfo};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::job::{self, JobContext, ReadyImage};
@@ -78,7 +78,7 @@ pub async fn run(
         Ok(records) => records,
         Err(error) => {
             tracing::warn!(%error, "the library is not available; uploads are not remembered");
-            sink.send(Event::Problem(format!(
+            sink.send(Event::Warning(format!(
                 "Uploads will not be remembered this time: {error}"
             )));
             None
@@ -91,7 +91,7 @@ pub async fn run(
         config: config.clone(),
         options,
         sink,
-        store: PendingStore::ready(StoreSlot::Failed(StorageError::Config {
+        store: PendingStore::ready(StoreChoice::Failed(StorageError::Config {
             detail: "the store is still starting".into(),
         })),
         destinations: Arc::new(Mutex::new(Destinations::default())),
@@ -138,10 +138,10 @@ pub async fn run(
 }
 
 /// Builds (or reuses) the store for `config`'s active destination.
-async fn resolve(destinations: Arc<Mutex<Destinations>>, config: Config) -> StoreSlot {
+async fn resolve(destinations: Arc<Mutex<Destinations>>, config: Config) -> StoreChoice {
     match destinations.lock().await.resolve(&config).await {
-        Ok(destination) => StoreSlot::Ready(destination),
-        Err(error) => StoreSlot::Failed(error),
+        Ok(destination) => StoreChoice::Ready(destination),
+        Err(error) => StoreChoice::Failed(error),
     }
 }
 
@@ -225,18 +225,18 @@ impl Worker {
         });
     }
 
-    fn store_resolved(&mut self, generation: u64, slot: StoreSlot) {
+    fn store_resolved(&mut self, generation: u64, slot: StoreChoice) {
         if generation != self.settings_generation {
             return; // Settings changed again meanwhile; a newer answer follows.
         }
         match &slot {
-            StoreSlot::Ready(destination) => self.sink.send(Event::StoreReady(StoreInfo {
+            StoreChoice::Ready(destination) => self.sink.send(Event::StoreReady(StoreInfo {
                 endpoint: destination.store.endpoint().to_owned(),
                 bucket: destination.store.bucket().to_owned(),
                 is_local: destination.is_local(),
                 profile: self.config.profile.clone(),
             })),
-            StoreSlot::Failed(error) => {
+            StoreChoice::Failed(error) => {
                 tracing::warn!(%error, "storage settings not usable");
                 self.sink.send(Event::StoreFailed(error.clone()));
             }
@@ -341,7 +341,7 @@ impl Worker {
         let rules = crate::core::ValidationRules::from(&self.config.upload);
         if let Err(reason) = crate::core::validate::check_dimensions(width, height, &rules) {
             self.sink
-                .send(Event::Problem(format!("The pasted image was not added: {reason}.")));
+                .send(Event::Warning(format!("The pasted image was not added: {reason}.")));
             return;
         }
         let folder = crate::core::paths::default_data_dir().map(|d| d.join("pasted"));
@@ -355,8 +355,8 @@ impl Worker {
                 Ok(Ok(path)) => {
                     internal.send(Internal::PastedSaved(path)).ok();
                 }
-                Ok(Err(problem)) => sink.send(Event::Problem(problem)),
-                Err(e) => sink.send(Event::Problem(format!("saving the pasted image failed: {e}"))),
+                Ok(Err(problem)) => sink.send(Event::Warning(problem)),
+                Err(e) => sink.send(Event::Warning(format!("saving the pasted image failed: {e}"))),
             }
         });
     }
