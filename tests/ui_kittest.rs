@@ -284,7 +284,8 @@ fn a_failure_shows_its_reason_and_retry_and_delete_send_their_commands() {
         id,
         error: StorageError::Timeout {
             endpoint: "https://s3.example.com".into(),
-        },
+        }
+        .into(),
     });
     harness.run();
     assert!(shows(
@@ -450,9 +451,12 @@ fn drops_and_pasted_paths_become_add_commands_and_a_pasted_screenshot_is_sent_as
 fn keyboard_opens_settings_and_escape_closes_them_without_saving() {
     let clipboard = MemoryClipboard::new();
     let (mut harness, mut fake, dir) = fake_app(Config::default(), &clipboard);
-    fake.send(Event::StoreFailed(StorageError::Config {
-        detail: "`storage.bucket`: the bucket name is empty".into(),
-    }));
+    fake.send(Event::StoreFailed(
+        StorageError::Config {
+            detail: "`storage.bucket`: the bucket name is empty".into(),
+        }
+        .into(),
+    ));
     harness.run();
     assert!(shows(&harness, "The storage settings are not usable"));
     assert!(harness.query_by_label("Open Settings").is_some());

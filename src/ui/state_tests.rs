@@ -99,7 +99,7 @@ fn the_summary_counts_each_outcome() {
     assert_eq!(queue.summary(), "3 of 5 uploaded, 1 rejected");
     queue.apply(Event::Failed {
         id: ids[4],
-        error: StorageError::Cancelled,
+        error: StorageError::Cancelled.into(),
     });
     assert_eq!(queue.summary(), "3 of 5 uploaded, 1 rejected, 1 failed");
     assert!((queue.overall_fraction() - 1.0).abs() < 1e-6);
@@ -186,7 +186,7 @@ fn a_refreshed_link_replaces_the_old_one() {
 fn the_store_status_follows_the_worker() {
     let mut queue = QueueState::new(true);
     assert_eq!(*queue.store(), StoreStatus::Connecting);
-    queue.apply(Event::StoreFailed(StorageError::Config { detail: "bad".into() }));
+    queue.apply(Event::StoreFailed(StorageError::Config { detail: "bad".into() }.into()));
     assert!(matches!(queue.store(), StoreStatus::Failed(text) if text.contains("bad")));
     let info = StoreInfo {
         endpoint: "http://127.0.0.1:1".into(),

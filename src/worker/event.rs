@@ -20,6 +20,37 @@ pub struct StoreInfo {
     pub profile: String,
 }
 
+/// A failure as the user reads it: one sentence saying what happened and
+/// what to do, and whether trying again as it is may help. The storage
+/// layer's error types stay behind the worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    /// A network or server hiccup: Retry may succeed without changing anything.
+    pub may_retry: bool,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<StorageError> for Failure {
+    fn from(error: StorageError) -> Self {
+        Self::from(&error)
+    }
+}
+
+impl From<&StorageError> for Failure {
+    fn from(error: &StorageError) -> Self {
+        Self {
+            message: error.to_string(),
+            may_retry: error.is_transient(),
+        }
+    }
+}
+
 /// A job an earlier run did not finish.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnfinishedJob {
@@ -42,7 +73,7 @@ pub struct SignedLink {
 pub enum Event {
     StoreReady(StoreInfo),
     /// Settings could not be used; uploads fail with this until fixed.
-    StoreFailed(StorageError),
+    StoreFailed(Failure),
     /// A file joined the queue.
     Added {
         id: JobId,
@@ -95,7 +126,7 @@ pub enum Event {
     },
     Failed {
         id: JobId,
-        error: StorageError,
+        error: Failure,
     },
     Cancelled {
         id: JobId,
@@ -104,7 +135,7 @@ pub enum Event {
         id: JobId,
         link: SignedLink,
     },
-    ConnectionTested(Result<ConnectionReport, StorageError>),
+    ConnectionTested(Result<ConnectionReport, Failure>),
     /// A problem not tied to one file (a pasted image that could not be saved,
     /// a history that could not be read): one sentence, for the user.
     Warning(String),

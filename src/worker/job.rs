@@ -208,7 +208,7 @@ pub async fn upload(
             }
             ctx.sink.send(Event::Failed {
                 id,
-                error: error.clone(),
+                error: error.into(),
             });
             return;
         }
@@ -222,7 +222,10 @@ pub async fn upload(
             }
             Err(error) => {
                 ctx.report(id, JobUpdate::Stopped);
-                ctx.sink.send(Event::Failed { id, error });
+                ctx.sink.send(Event::Failed {
+                    id,
+                    error: error.into(),
+                });
                 return;
             }
         },
@@ -319,7 +322,10 @@ async fn finish(
                     .await;
             }
             ctx.report(id, JobUpdate::Stopped);
-            ctx.sink.send(Event::Failed { id, error });
+            ctx.sink.send(Event::Failed {
+                id,
+                error: error.into(),
+            });
         }
     }
 }

@@ -21,7 +21,7 @@ mod sink;
 
 pub use command::{Command, Envelope, FolderMode, JobId};
 pub use destinations::{Destination, Destinations};
-pub use event::{Event, SignedLink, StoreInfo, UnfinishedJob};
+pub use event::{Event, Failure, SignedLink, StoreInfo, UnfinishedJob};
 pub use history::destination_for;
 pub use records::LibraryLocation;
 

@@ -112,7 +112,10 @@ pub async fn finish_job(
     let fail = |ctx: &JobContext, error: StorageError| {
         let (records, record_id, message) = (ctx.records.clone(), record.id, error.to_string());
         ctx.updates.send(Internal::Job(id, JobUpdate::Stopped)).ok();
-        ctx.sink.send(Event::Failed { id, error });
+        ctx.sink.send(Event::Failed {
+            id,
+            error: error.into(),
+        });
         async move {
             if let Some(records) = records {
                 records

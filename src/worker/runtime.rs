@@ -10,7 +10,7 @@ use crate::library::{RecordId, UploadRecord};
 use crate::storage::{S3Store, StorageError};
 use crate::worker::command::{Command, Envelope, FolderMode, JobId};
 use crate::worker::destinations::{Destination, Destinations, PendingStore, StoreChoice};
-use crate::worker::event::{Event, StoreInfo};
+use crate::worker::event::{Event, Failure, StoreInfo};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::job::{self, JobContext, ReadyImage};
 use crate::worker::records::Records;
@@ -238,7 +238,7 @@ impl Worker {
             })),
             StoreChoice::Failed(error) => {
                 tracing::warn!(%error, "storage settings not usable");
-                self.sink.send(Event::StoreFailed(error.clone()));
+                self.sink.send(Event::StoreFailed(error.into()));
             }
         }
     }
@@ -432,7 +432,7 @@ impl Worker {
                 destination.store.test_connection().await
             }
             .await;
-            sink.send(Event::ConnectionTested(result));
+            sink.send(Event::ConnectionTested(result.map_err(Failure::from)));
         });
     }
 
