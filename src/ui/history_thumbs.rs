@@ -4,7 +4,8 @@
 
 use crate::core::thumbnail::Thumbnail;
 use crate::library::RecordId;
-use egui::{ColorImage, Context, TextureHandle, TextureOptions};
+use crate::ui::thumbs::thumbnail_texture;
+use egui::{Context, TextureHandle};
 use std::collections::{HashMap, HashSet};
 
 /// Most History textures kept at once (a 256 px RGBA thumbnail is at most 256 KiB).
@@ -49,13 +50,9 @@ impl HistoryThumbs {
     /// textures beyond `max` (sparing those drawn in this frame).
     pub fn insert(&mut self, ctx: &Context, record: RecordId, thumbnail: &Thumbnail, max: usize) {
         self.asked.remove(&record);
-        let (width, height) = (thumbnail.width as usize, thumbnail.height as usize);
-        if width == 0 || height == 0 || thumbnail.rgba.len() != width * height * 4 {
-            tracing::warn!(record, "history thumbnail has the wrong number of bytes; not shown");
+        let Some(texture) = thumbnail_texture(ctx, format!("history-{record}"), thumbnail) else {
             return;
-        }
-        let image = ColorImage::from_rgba_unmultiplied([width, height], &thumbnail.rgba);
-        let texture = ctx.load_texture(format!("history-{record}"), image, TextureOptions::LINEAR);
+        };
         // Just arrived for a row in view: it counts as shown.
         let last_shown = self.frame;
         self.textures.insert(record, Shown { texture, last_shown });

@@ -10,6 +10,18 @@ use std::collections::HashMap;
 /// Most textures kept at once (a 256 px RGBA thumbnail is at most 256 KiB).
 pub const MAX_TEXTURES: usize = 300;
 
+/// Uploads an RGBA thumbnail as a texture, once. `None` (and a warning) for a
+/// buffer whose byte count does not match its size, which egui would panic on.
+pub fn thumbnail_texture(ctx: &Context, name: String, thumbnail: &Thumbnail) -> Option<TextureHandle> {
+    let (width, height) = (thumbnail.width as usize, thumbnail.height as usize);
+    if width == 0 || height == 0 || thumbnail.rgba.len() != width * height * 4 {
+        tracing::warn!(name, ?thumbnail, "thumbnail has the wrong number of bytes; not shown");
+        return None;
+    }
+    let image = ColorImage::from_rgba_unmultiplied([width, height], &thumbnail.rgba);
+    Some(ctx.load_texture(name, image, TextureOptions::LINEAR))
+}
+
 #[derive(Default)]
 pub struct Thumbs {
     textures: HashMap<JobId, TextureHandle>,
@@ -18,14 +30,9 @@ pub struct Thumbs {
 impl Thumbs {
     /// Uploads `thumbnail` as the texture of row `id`.
     pub fn insert(&mut self, ctx: &Context, id: JobId, thumbnail: &Thumbnail) {
-        let (width, height) = (thumbnail.width as usize, thumbnail.height as usize);
-        if width == 0 || height == 0 || thumbnail.rgba.len() != width * height * 4 {
-            tracing::warn!(%id, ?thumbnail, "thumbnail has the wrong number of bytes; not shown");
-            return;
+        if let Some(texture) = thumbnail_texture(ctx, format!("thumbnail-{}", id.0), thumbnail) {
+            self.textures.insert(id, texture);
         }
-        let image = ColorImage::from_rgba_unmultiplied([width, height], &thumbnail.rgba);
-        let texture = ctx.load_texture(format!("thumbnail-{}", id.0), image, TextureOptions::LINEAR);
-        self.textures.insert(id, texture);
     }
 
     pub fn get(&self, id: JobId) -> Option<&TextureHandle> {
