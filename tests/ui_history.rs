@@ -6,7 +6,6 @@ mod common;
 
 use common::{TestServer, http_get, read};
 use egui::{Key, Modifiers, Role};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use image::ImageFormat;
 use picbucket::core::{Config, StorageConfig};
@@ -14,54 +13,21 @@ use picbucket::library::{HistoryQuery, RecordId, UploadRecord, UploadState};
 use picbucket::test_support::write_image;
 use picbucket::ui::state::RowStatus;
 use picbucket::ui::{MemoryClipboard, PicbucketApp, View};
-use picbucket::worker::{
-    Command, Envelope, Event, LibraryLocation, SignedLink, UnfinishedJob, WorkerHandle, WorkerOptions,
-};
-use std::path::{Path, PathBuf};
+use picbucket::worker::{Command, Event, LibraryLocation, SignedLink, UnfinishedJob, WorkerHandle, WorkerOptions};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
-use tokio::sync::mpsc;
 
-type AppHarness = Harness<'static, PicbucketApp>;
+mod ui_common;
 
-/// A file dropped on the window, as egui-winit would deliver it.
-#[derive(Debug)]
-struct TestDrop(PathBuf);
+use ui_common::*;
 
-impl egui::DroppedFile for TestDrop {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
+/// The history queries the window sent so far, and every other command apart.
+trait HistoryQueries {
+    fn queries(&mut self) -> (Vec<(u64, HistoryQuery)>, Vec<Command>);
 }
 
-fn builder() -> egui_kittest::HarnessBuilder<PicbucketApp> {
-    Harness::builder().with_size([900.0, 640.0]).with_max_steps(20)
-}
-
-/// The window with the test playing the worker.
-struct FakeWorker {
-    commands: mpsc::UnboundedReceiver<Envelope>,
-    events: mpsc::UnboundedSender<Event>,
-}
-
-impl FakeWorker {
-    fn send(&self, event: Event) {
-        self.events.send(event).unwrap();
-    }
-
-    fn commands(&mut self) -> Vec<Command> {
-        let mut out = Vec::new();
-        while let Ok(envelope) = self.commands.try_recv() {
-            out.push(envelope.command);
-        }
-        out
-    }
-
-    /// The history queries sent so far, and every other command apart.
+impl HistoryQueries for FakeWorker {
     fn queries(&mut self) -> (Vec<(u64, HistoryQuery)>, Vec<Command>) {
         let mut queries = Vec::new();
         let mut others = Vec::new();
@@ -73,52 +39,6 @@ impl FakeWorker {
         }
         (queries, others)
     }
-}
-
-fn fake_app(config: Config, clipboard: &MemoryClipboard) -> (AppHarness, FakeWorker, tempfile::TempDir) {
-    let (command_tx, commands) = mpsc::unbounded_channel();
-    let (events, event_rx) = mpsc::unbounded_channel();
-    let worker = WorkerHandle::from_channels(command_tx, event_rx);
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join("config.toml");
-    let clipboard = clipboard.clone();
-    let harness =
-        builder().build_eframe(move |cc| PicbucketApp::new(cc, config, config_path, worker, Box::new(clipboard)));
-    (harness, FakeWorker { commands, events }, dir)
-}
-
-/// Steps the window (with short sleeps, as the worker runs on its own
-/// threads) until `done` holds; panics with the window's text otherwise.
-fn step_until(harness: &mut AppHarness, description: &str, done: impl Fn(&AppHarness) -> bool, max_steps: usize) {
-    for _ in 0..max_steps {
-        harness.step();
-        if done(harness) {
-            harness.run_ok();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!(
-        "timed out waiting for {description}; the window shows:\n{}",
-        window_text(harness)
-    );
-}
-
-/// Every label, value and button text in the accessibility tree.
-fn window_text(harness: &AppHarness) -> String {
-    harness
-        .root()
-        .children_recursive()
-        .filter_map(|node| {
-            let node = node.accesskit_node();
-            node.value().or_else(|| node.label())
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn shows(harness: &AppHarness, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
 }
 
 fn record(id: RecordId, name: &str) -> UploadRecord {

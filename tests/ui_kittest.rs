@@ -6,39 +6,21 @@ mod common;
 
 use common::{TestServer, http_get, read};
 use egui::{Key, Modifiers, Role};
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use image::ImageFormat;
 use picbucket::core::{Config, ImageKind, ValidatedImage};
 use picbucket::storage::StorageError;
 use picbucket::test_support::write_image;
 use picbucket::ui::state::RowStatus;
 use picbucket::ui::{MemoryClipboard, PicbucketApp, spawn_worker};
-use picbucket::worker::{Command, Envelope, Event, FolderMode, JobId, SignedLink, StoreInfo, WorkerHandle};
-use std::path::{Path, PathBuf};
+use picbucket::worker::{Command, Event, FolderMode, JobId, SignedLink, StoreInfo};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use tokio::sync::mpsc;
 
-type AppHarness = Harness<'static, PicbucketApp>;
+mod ui_common;
 
-/// A file dropped on the window, as egui-winit would deliver it.
-#[derive(Debug)]
-struct TestDrop(PathBuf);
-
-impl egui::DroppedFile for TestDrop {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn builder() -> egui_kittest::HarnessBuilder<PicbucketApp> {
-    Harness::builder().with_size([900.0, 640.0]).with_max_steps(20)
-}
+use ui_common::*;
 
 /// The window with a real worker.
 fn real_app(config: Config, config_path: PathBuf, clipboard: &MemoryClipboard) -> AppHarness {
@@ -47,79 +29,6 @@ fn real_app(config: Config, config_path: PathBuf, clipboard: &MemoryClipboard) -
         let worker = spawn_worker(&cc.egui_ctx, &config).expect("worker starts");
         PicbucketApp::new(cc, config, config_path, worker, Box::new(clipboard))
     })
-}
-
-/// The window with the test playing the worker.
-struct FakeWorker {
-    commands: mpsc::UnboundedReceiver<Envelope>,
-    events: mpsc::UnboundedSender<Event>,
-}
-
-impl FakeWorker {
-    fn send(&self, event: Event) {
-        self.events.send(event).unwrap();
-    }
-
-    fn commands(&mut self) -> Vec<Command> {
-        let mut out = Vec::new();
-        while let Ok(envelope) = self.commands.try_recv() {
-            out.push(envelope.command);
-        }
-        out
-    }
-}
-
-fn fake_app(config: Config, clipboard: &MemoryClipboard) -> (AppHarness, FakeWorker, tempfile::TempDir) {
-    let (command_tx, commands) = mpsc::unbounded_channel();
-    let (events, event_rx) = mpsc::unbounded_channel();
-    let worker = WorkerHandle::from_channels(command_tx, event_rx);
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join("config.toml");
-    let clipboard = clipboard.clone();
-    let harness =
-        builder().build_eframe(move |cc| PicbucketApp::new(cc, config, config_path, worker, Box::new(clipboard)));
-    (harness, FakeWorker { commands, events }, dir)
-}
-
-/// Steps the window (with short sleeps, as the worker runs on its own
-/// threads) until `done` holds, then lets the layout settle (a dialog that
-/// grew is re-centred a frame later); panics with the window's text otherwise.
-fn step_until(harness: &mut AppHarness, description: &str, done: impl Fn(&AppHarness) -> bool, max_steps: usize) {
-    for _ in 0..max_steps {
-        harness.step();
-        if done(harness) {
-            harness.run_ok();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!(
-        "timed out waiting for {description}; the window shows:\n{}",
-        window_text(harness)
-    );
-}
-
-/// Every label, value and button text in the accessibility tree.
-fn window_text(harness: &AppHarness) -> String {
-    harness
-        .root()
-        .children_recursive()
-        .filter_map(|node| {
-            let node = node.accesskit_node();
-            node.value().or_else(|| node.label())
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn shows(harness: &AppHarness, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
-}
-
-fn drop_files(harness: &mut AppHarness, paths: &[PathBuf]) {
-    for path in paths {
-        harness.input_mut().dropped_files.push(Arc::new(TestDrop(path.clone())));
-    }
 }
 
 fn count(harness: &AppHarness, wanted: fn(&RowStatus) -> bool) -> usize {
