@@ -11,7 +11,7 @@ use crate::ui::history_perform::DestinationSave;
 use crate::ui::history_rows::{delete_confirm_ui, history_ui};
 use crate::ui::history_view::HistoryView;
 use crate::ui::perform::PendingCopy;
-use crate::ui::queue_view::{Clock, queue_ui, summary_ui};
+use crate::ui::queue_view::{Clock, QueueListInput, queue_ui, summary_ui};
 use crate::ui::resume_banner::resume_banner_ui;
 use crate::ui::settings_view::SettingsView;
 use crate::ui::state::{QueueState, Row};
@@ -229,7 +229,12 @@ impl PicbucketApp {
             drop_zone_ui(ui, zone);
             if !empty {
                 ui.add_space(6.0);
-                queue_ui(ui, &self.queue, &self.thumbs, clock, actions);
+                let input = QueueListInput {
+                    thumbs: &self.thumbs,
+                    clock,
+                    scroll_to: self.queue.take_scroll_target(),
+                };
+                queue_ui(ui, &self.queue, input, actions);
             }
         });
     }

@@ -7,7 +7,7 @@ use crate::ui::app::PicbucketApp;
 use crate::ui::background::{SavePurpose, UiMessage};
 use crate::ui::settings_view::{SettingsOutcome, SettingsView};
 use crate::ui::state::QueueFollowup;
-use crate::ui::text::{clipboard_image_name, link_needs_refresh};
+use crate::ui::text::{FolderScanText, clipboard_image_name, link_needs_refresh};
 use crate::ui::thumbs::MAX_TEXTURES;
 use crate::ui::toast::ToastKind;
 use crate::worker::{Command, Event, FolderMode, JobId};
@@ -50,16 +50,25 @@ impl PicbucketApp {
                     pending.awaiting.clear();
                 }
             }
-            Event::FolderScanned { path, added, recursive } => {
+            Event::FolderScanned {
+                path,
+                added,
+                not_images,
+                subfolders_skipped,
+                hit_limit,
+                recursive,
+            } => {
                 let name = path
                     .file_name()
                     .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
-                let text = match (added, recursive) {
-                    (0, _) => format!("No images found in {name}"),
-                    (n, true) => format!("Added {n} image(s) from {name} and its subfolders"),
-                    (n, false) => format!("Added {n} image(s) from {name}"),
+                let scan = FolderScanText {
+                    added,
+                    not_images,
+                    subfolders_skipped,
+                    hit_limit,
+                    recursive,
                 };
-                self.toasts.show(ctx, text, ToastKind::Info);
+                self.toasts.show(ctx, scan.text(&name), ToastKind::Info);
             }
             event @ (Event::UnfinishedFound(_)
             | Event::ResumeClaimed { .. }
@@ -84,7 +93,7 @@ impl PicbucketApp {
             }
             QueueFollowup::Uploaded { id, only_file_in_batch } => {
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {
-                    self.request_copy(ctx, vec![id], LinkFormat::Url);
+                    self.request_copy(ctx, vec![id], self.copy_format());
                 }
             }
             QueueFollowup::LinkRefreshed(id) => {
@@ -185,6 +194,19 @@ impl PicbucketApp {
             }
             Action::Select { id, extend } => self.queue.select(id, extend),
             Action::RemoveSelected => self.remove_rows(self.queue.selected_ids()),
+            Action::Remove(id) => self.remove_rows(vec![id]),
+            Action::CopySelected => {
+                let selected = self.queue.selected_ids();
+                if selected.is_empty() {
+                    self.toasts.show(
+                        ctx,
+                        "Select rows first (click a row; Ctrl+click adds more)",
+                        ToastKind::Info,
+                    );
+                } else {
+                    self.request_copy(ctx, selected, self.copy_format());
+                }
+            }
             Action::DismissNotice(index) => {
                 if index < self.notices.len() {
                     self.notices.remove(index);
@@ -202,6 +224,11 @@ impl PicbucketApp {
             Action::DiscardUnfinished => self.unfinished_action(false),
             Action::SwitchDestination(name) => self.switch_destination(ctx, &name),
         }
+    }
+
+    /// The format Ctrl+C and automatic copying use.
+    fn copy_format(&self) -> LinkFormat {
+        LinkFormat::Url
     }
 
     fn settings_outcome(&mut self, outcome: SettingsOutcome) {

@@ -169,6 +169,58 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What a dropped folder added and skipped, for the toast after its scan.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FolderScanText {
+    pub added: usize,
+    pub not_images: usize,
+    pub subfolders_skipped: usize,
+    pub hit_limit: bool,
+    pub recursive: bool,
+}
+
+impl FolderScanText {
+    /// "Added 12 images from Photos; skipped 3 files that are not images and
+    /// 1 subfolder (turn on "Include subfolders" in Settings)".
+    pub fn text(&self, folder: &str) -> String {
+        let from = if self.recursive {
+            format!("{folder} and its subfolders")
+        } else {
+            folder.to_owned()
+        };
+        let mut text = match self.added {
+            0 => format!("No images found in {from}"),
+            1 => format!("Added 1 image from {from}"),
+            n => format!("Added {n} images from {from}"),
+        };
+        let mut skipped = Vec::new();
+        match self.not_images {
+            0 => {}
+            1 => skipped.push("1 file that is not an image".to_owned()),
+            n => skipped.push(format!("{n} files that are not images")),
+        }
+        match self.subfolders_skipped {
+            0 => {}
+            1 => skipped.push("1 subfolder".to_owned()),
+            n => skipped.push(format!("{n} subfolders")),
+        }
+        if !skipped.is_empty() {
+            text.push_str("; skipped ");
+            text.push_str(&skipped.join(" and "));
+            if self.subfolders_skipped > 0 && !self.recursive {
+                text.push_str(" (turn on \"Include subfolders\" in Settings to add those)");
+            }
+        }
+        if self.hit_limit {
+            text.push_str(&format!(
+                "; stopped after {} images: drop fewer at a time",
+                crate::worker::MAX_FILES_PER_FOLDER
+            ));
+        }
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +306,44 @@ mod tests {
     fn dates_show_the_zone_when_it_is_utc() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(86_400 + 3_660);
         assert_eq!(date_time_text(at, UtcOffset::UTC), "1970-01-02 01:01 UTC");
+    }
+
+    #[test]
+    fn a_folder_scan_says_what_it_skipped_and_how_to_include_it() {
+        let scan = FolderScanText {
+            added: 12,
+            not_images: 3,
+            subfolders_skipped: 1,
+            hit_limit: false,
+            recursive: false,
+        };
+        assert_eq!(
+            scan.text("Photos"),
+            "Added 12 images from Photos; skipped 3 files that are not images and 1 subfolder \
+             (turn on \"Include subfolders\" in Settings to add those)"
+        );
+        let nothing = FolderScanText {
+            not_images: 1,
+            recursive: true,
+            ..FolderScanText::default()
+        };
+        assert_eq!(
+            nothing.text("Notes"),
+            "No images found in Notes and its subfolders; skipped 1 file that is not an image"
+        );
+        let plain = FolderScanText {
+            added: 1,
+            ..FolderScanText::default()
+        };
+        assert_eq!(plain.text("A"), "Added 1 image from A");
+        let full = FolderScanText {
+            added: 10_000,
+            hit_limit: true,
+            ..FolderScanText::default()
+        };
+        assert!(
+            full.text("Big")
+                .ends_with("; stopped after 10000 images: drop fewer at a time")
+        );
     }
 }

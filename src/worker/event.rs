@@ -80,10 +80,16 @@ pub enum Event {
         path: PathBuf,
         name: String,
     },
-    /// A folder was scanned: how many images it added.
+    /// A folder was scanned: how many images it added and what it skipped.
     FolderScanned {
         path: PathBuf,
         added: usize,
+        /// Files whose bytes are not an allowed image.
+        not_images: usize,
+        /// Subfolders not entered.
+        subfolders_skipped: usize,
+        /// The scan stopped at its file limit.
+        hit_limit: bool,
         recursive: bool,
     },
     Validated {
