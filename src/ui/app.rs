@@ -7,6 +7,7 @@ use crate::ui::actions::{Action, View, files_hovering, input_actions};
 use crate::ui::background::OffThreadTasks;
 use crate::ui::clipboard::ClipboardSink;
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
+use crate::ui::frame_log::FrameLog;
 use crate::ui::history_perform::DestinationSave;
 use crate::ui::history_rows::{delete_confirm_ui, history_ui};
 use crate::ui::history_view::HistoryView;
@@ -18,7 +19,7 @@ use crate::ui::state::{QueueState, Row};
 use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
-use crate::worker::{UnfinishedJob, WorkerHandle};
+use crate::worker::{JobId, UnfinishedJob, WorkerHandle};
 use egui::{CentralPanel, Context, Panel};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -53,6 +54,10 @@ pub struct PicbucketApp {
     /// Jobs earlier runs left unfinished, offered by the banner until answered.
     pub(super) unfinished: Vec<UnfinishedJob>,
     pub(super) destination_save: DestinationSave,
+    /// Queue rows laid out in the last frame: their thumbnails are kept.
+    pub(super) rows_on_screen: Vec<JobId>,
+    /// Frame times, when `PICBUCKET_FRAME_TIMES` asks for them.
+    frame_log: Option<FrameLog>,
 }
 
 impl PicbucketApp {
@@ -83,6 +88,8 @@ impl PicbucketApp {
             history: HistoryView::default(),
             unfinished: Vec::new(),
             destination_save: DestinationSave::default(),
+            rows_on_screen: Vec::new(),
+            frame_log: None,
         }
     }
 
@@ -95,6 +102,12 @@ impl PicbucketApp {
     /// The local time zone for dates (read before any thread started).
     pub fn with_utc_offset(mut self, offset: UtcOffset) -> Self {
         self.utc_offset = offset;
+        self
+    }
+
+    /// Logs every frame's time (see [`crate::ui::frame_log`]).
+    pub(super) fn with_frame_log(mut self, log: Option<FrameLog>) -> Self {
+        self.frame_log = log;
         self
     }
 
@@ -159,6 +172,9 @@ impl eframe::App for PicbucketApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let (Some(log), Some(seconds)) = (&self.frame_log, frame.info().cpu_usage) {
+            log.record(seconds);
+        }
         let ctx = ui.ctx().clone();
         let dialog_open = self.settings.is_some() || self.history.confirm_delete.is_some();
         let mut actions = input_actions(&ctx, dialog_open, self.view);
@@ -234,7 +250,7 @@ impl PicbucketApp {
                     clock,
                     scroll_to: self.queue.take_scroll_target(),
                 };
-                queue_ui(ui, &self.queue, input, actions);
+                self.rows_on_screen = queue_ui(ui, &self.queue, input, actions);
             }
         });
     }

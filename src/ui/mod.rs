@@ -14,6 +14,7 @@ mod app;
 mod background;
 pub mod clipboard;
 mod drop_zone;
+mod frame_log;
 mod history_pages;
 mod history_perform;
 mod history_rows;
@@ -86,7 +87,8 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
             let clipboard = Box::new(SystemClipboard::new(cc.egui_ctx.clone()));
             let app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
                 .with_startup_problem(startup_problem)
-                .with_utc_offset(utc_offset);
+                .with_utc_offset(utc_offset)
+                .with_frame_log(frame_log::FrameLog::from_env());
             Ok(Box::new(app))
         }),
     )

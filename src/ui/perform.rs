@@ -89,7 +89,8 @@ impl PicbucketApp {
         match followup {
             QueueFollowup::Thumbnail { id, thumbnail } => {
                 self.thumbs.insert(ctx, id, &thumbnail);
-                self.thumbs.evict(MAX_TEXTURES, &self.queue.finished_oldest_first());
+                self.thumbs
+                    .evict(MAX_TEXTURES, &self.queue.finished_oldest_first(), &self.rows_on_screen);
             }
             QueueFollowup::Uploaded { id, only_file_in_batch } => {
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {

@@ -45,8 +45,9 @@ pub struct QueueListInput<'a> {
     pub scroll_to: Option<JobId>,
 }
 
-/// The rows in view, in a scroll area as tall as all rows.
-pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, actions: &mut Vec<Action>) {
+/// The rows in view, in a scroll area as tall as all rows. Returns the rows
+/// laid out (those on screen), whose thumbnails must stay.
+pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, actions: &mut Vec<Action>) -> Vec<JobId> {
     let rows = queue.rows();
     let spacing = ui.spacing().item_spacing.y;
     let scroll_to = input.scroll_to.and_then(|id| rows.iter().position(|row| row.id == id));
@@ -54,6 +55,7 @@ pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, acti
         .id_salt("queue")
         .auto_shrink([false, false])
         .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            let on_screen = rows[range.clone()].iter().map(|row| row.id).collect();
             // A click anywhere on a row selects it, names included.
             ui.style_mut().interaction.selectable_labels = false;
             if let Some(index) = scroll_to {
@@ -65,7 +67,9 @@ pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, acti
             for row in &rows[range] {
                 row_ui(ui, row, input.thumbs.get(row.id), input.clock, actions);
             }
-        });
+            on_screen
+        })
+        .inner
 }
 
 /// "3 of 5 uploaded, 1 rejected" and a bar for what really went up.
