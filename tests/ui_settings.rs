@@ -5,8 +5,10 @@
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 use picbucket::core::Config;
+use picbucket::storage::ConnectionReport;
 use picbucket::ui::MemoryClipboard;
 use picbucket::worker::{Command, Event, Failure};
+use std::time::Duration;
 
 mod ui_common;
 
@@ -136,4 +138,41 @@ fn assert_same_place(now: egui::Rect, before: egui::Rect) {
         (now.min - before.min).length() < 1.0,
         "moved from {before:?} to {now:?}"
     );
+}
+
+#[test]
+fn a_region_the_server_corrected_is_put_in_the_draft_and_saved() {
+    let clipboard = MemoryClipboard::new();
+    let mut config = Config::default();
+    config.storage.endpoint = "http://127.0.0.1:9".into();
+    let (mut harness, fake, dir) = fake_app(config, &clipboard);
+    open_settings(&mut harness);
+    harness.get_by_label("Test connection").click();
+    harness.step();
+    fake.send(Event::ConnectionTested(Ok(ConnectionReport {
+        endpoint: "http://127.0.0.1:9".into(),
+        bucket: "photos".into(),
+        region: "garage".into(),
+        region_corrected_from: Some("us-east-1".into()),
+        round_trip: Duration::from_millis(12),
+    })));
+    harness.run();
+    assert!(
+        shows(&harness, "Region corrected from `us-east-1` to `garage`"),
+        "{}",
+        window_text(&harness)
+    );
+    assert!(
+        shows(&harness, "Save to keep it"),
+        "the result stays: the draft now holds it"
+    );
+    harness.get_by_label("Save").click();
+    step_until(
+        &mut harness,
+        "the dialog to close",
+        |h| h.query_by_label("Test connection").is_none(),
+        250,
+    );
+    let saved = Config::load(&dir.path().join("config.toml")).unwrap();
+    assert_eq!(saved.storage.region, "garage");
 }

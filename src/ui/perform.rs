@@ -37,7 +37,7 @@ impl PicbucketApp {
         match event {
             Event::ConnectionTested(result) => {
                 if let Some(settings) = &mut self.settings {
-                    settings.connection_tested(result.map(|r| r.to_string()).map_err(|e| e.to_string()));
+                    settings.connection_tested(result.map_err(|e| e.to_string()));
                 }
             }
             Event::Warning(problem) => {

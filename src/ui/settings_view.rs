@@ -2,6 +2,7 @@
 //! the connection through the worker and asks the app to save.
 
 use crate::core::Config;
+use crate::storage::ConnectionReport;
 use crate::ui::settings_form::{
     FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_MAX_SIZE, KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
 };
@@ -68,13 +69,24 @@ impl SettingsView {
         }
     }
 
-    pub fn connection_tested(&mut self, result: Result<String, String>) {
-        if self.test == TestState::Running {
-            self.test = match result {
-                Ok(report) => TestState::Passed(report),
-                Err(error) => TestState::Failed(error),
-            };
+    /// The answer to "Test connection". A region the server corrected goes
+    /// into the draft, so that Save keeps it.
+    pub fn connection_tested(&mut self, result: Result<ConnectionReport, String>) {
+        if self.test != TestState::Running {
+            return;
         }
+        self.test = match result {
+            Ok(report) => {
+                let mut text = report.to_string();
+                if report.region_corrected_from.is_some() {
+                    self.draft.config.storage.region.clone_from(&report.region);
+                    self.tested = Some(self.draft.clone());
+                    text.push_str("; Save to keep it");
+                }
+                TestState::Passed(text)
+            }
+            Err(error) => TestState::Failed(error),
+        };
     }
 
     pub fn test_started(&mut self) {
