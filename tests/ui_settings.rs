@@ -176,3 +176,28 @@ fn a_region_the_server_corrected_is_put_in_the_draft_and_saved() {
     let saved = Config::load(&dir.path().join("config.toml")).unwrap();
     assert_eq!(saved.storage.region, "garage");
 }
+
+#[test]
+fn a_region_corrected_during_uploads_is_written_into_the_settings_file() {
+    let clipboard = MemoryClipboard::new();
+    let mut config = Config::default();
+    config.storage.endpoint = "http://127.0.0.1:9".into();
+    let (mut harness, fake, dir) = fake_app(config, &clipboard);
+    fake.send(Event::RegionCorrected {
+        profile: "default".into(),
+        region: "garage".into(),
+    });
+    let config_path = dir.path().join("config.toml");
+    step_until(&mut harness, "the settings to be saved", |_| config_path.exists(), 250);
+    assert!(
+        shows(&harness, "Region of default set to `garage`"),
+        "{}",
+        window_text(&harness)
+    );
+    assert_eq!(harness.state().config().storage.region, "garage");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while Config::load(&config_path).map(|c| c.storage.region).ok().as_deref() != Some("garage") {
+        assert!(std::time::Instant::now() < deadline, "the file never got the region");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -40,6 +40,7 @@ impl PicbucketApp {
                     settings.connection_tested(result.map_err(|e| e.to_string()));
                 }
             }
+            Event::RegionCorrected { profile, region } => self.region_corrected(ctx, &profile, region),
             Event::Warning(problem) => {
                 if self.notices.len() >= MAX_NOTICES {
                     self.notices.remove(0);

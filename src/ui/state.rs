@@ -192,6 +192,7 @@ impl QueueState {
             }
             Event::FolderScanned { .. }
             | Event::ConnectionTested(_)
+            | Event::RegionCorrected { .. }
             | Event::Warning(_)
             | Event::UnfinishedFound(_)
             | Event::ResumeClaimed { .. }

@@ -142,6 +142,12 @@ pub enum Event {
         link: SignedLink,
     },
     ConnectionTested(Result<ConnectionReport, Failure>),
+    /// The server named another region than the settings have, and uploads
+    /// now use it: the window writes it into that destination's settings.
+    RegionCorrected {
+        profile: String,
+        region: String,
+    },
     /// A problem not tied to one file (a pasted image that could not be saved,
     /// a history that could not be read): one sentence, for the user.
     Warning(String),
