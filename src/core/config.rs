@@ -163,6 +163,9 @@ pub struct UiConfig {
     pub copy_link_after_upload: bool,
     /// A dropped folder adds the images in its subfolders too.
     pub recurse_folders: bool,
+    /// A desktop notification when a batch finishes while the window is not
+    /// in front.
+    pub notify_when_done: bool,
 }
 
 impl Default for UiConfig {
@@ -171,6 +174,7 @@ impl Default for UiConfig {
             auto_upload: true,
             copy_link_after_upload: false,
             recurse_folders: false,
+            notify_when_done: true,
         }
     }
 }

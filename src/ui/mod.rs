@@ -20,6 +20,7 @@ mod history_perform;
 mod history_rows;
 mod history_thumbs;
 pub mod history_view;
+pub mod notifications;
 mod perform;
 mod queue_view;
 mod resume_banner;
@@ -35,6 +36,7 @@ mod toolbar_view;
 pub use actions::View;
 pub use app::PicbucketApp;
 pub use clipboard::{ClipboardSink, MemoryClipboard, SystemClipboard};
+pub use notifications::{DesktopNotifications, MemoryNotifications, NotificationSink};
 
 use crate::core::Config;
 use crate::core::paths::APP_ID;

@@ -256,6 +256,10 @@ impl SettingsView {
             "Copy the link when a single upload finishes",
         );
         ui.checkbox(&mut window.recurse_folders, "Include subfolders of dropped folders");
+        ui.checkbox(
+            &mut window.notify_when_done,
+            "Show a notification when uploads finish while the window is in the background",
+        );
     }
 
     /// One row of buttons that never moves, and the messages under it.

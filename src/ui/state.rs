@@ -33,6 +33,32 @@ pub enum QueueFollowup {
     LinkRefreshed(JobId),
 }
 
+/// How a batch (the files added since the queue was last idle) ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub uploaded: usize,
+    pub failed: usize,
+    pub rejected: usize,
+    pub cancelled: usize,
+    /// The first failure or rejection, as its row says it.
+    pub first_problem: Option<String>,
+    /// The batch was one file (its link may have been copied by itself).
+    pub single_file: bool,
+}
+
+impl BatchSummary {
+    fn merged(self, later: Self) -> Self {
+        Self {
+            uploaded: self.uploaded + later.uploaded,
+            failed: self.failed + later.failed,
+            rejected: self.rejected + later.rejected,
+            cancelled: self.cancelled + later.cancelled,
+            first_problem: self.first_problem.or(later.first_problem),
+            single_file: false,
+        }
+    }
+}
+
 /// How many rows are in each state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -53,6 +79,8 @@ pub struct QueueState {
     index: HashMap<JobId, usize>,
     /// The newest row the list has not scrolled to yet.
     scroll_target: Option<JobId>,
+    /// A batch that ended and was not reported yet.
+    finished_batch: Option<BatchSummary>,
     store: StoreStatus,
     /// Files added since the queue was last idle.
     batch: Vec<JobId>,
@@ -67,6 +95,7 @@ impl QueueState {
             rows: Vec::new(),
             index: HashMap::new(),
             scroll_target: None,
+            finished_batch: None,
             store: StoreStatus::Connecting,
             batch: Vec::new(),
             finished_counter: 0,
@@ -92,6 +121,11 @@ impl QueueState {
 
     fn row_mut(&mut self, id: JobId) -> Option<&mut Row> {
         self.index.get(&id).and_then(|&i| self.rows.get_mut(i))
+    }
+
+    /// The batch that just ended, once (for a notification).
+    pub fn take_finished_batch(&mut self) -> Option<BatchSummary> {
+        self.finished_batch.take()
     }
 
     /// The row the list should bring into view (the newest added), once.
@@ -213,6 +247,49 @@ impl QueueState {
             row.cancel_requested = false;
             row.finished_seq = seq;
         }
+        if !self.rows.iter().any(|row| row.status.is_active())
+            && let Some(ended) = self.batch_summary()
+        {
+            // Two batches that end before anyone looked count as one.
+            self.finished_batch = Some(match self.finished_batch.take() {
+                Some(earlier) => earlier.merged(ended),
+                None => ended,
+            });
+        }
+    }
+
+    /// How the rows of the current batch ended; `None` for an empty batch.
+    fn batch_summary(&self) -> Option<BatchSummary> {
+        let mut summary = BatchSummary {
+            single_file: self.batch.len() == 1,
+            ..BatchSummary::default()
+        };
+        for row in self.batch.iter().filter_map(|&id| self.row(id)) {
+            let problem = match &row.status {
+                RowStatus::Done { .. } => {
+                    summary.uploaded += 1;
+                    None
+                }
+                RowStatus::Failed(reason) => {
+                    summary.failed += 1;
+                    Some(reason)
+                }
+                RowStatus::Rejected { reason, .. } => {
+                    summary.rejected += 1;
+                    Some(reason)
+                }
+                RowStatus::Cancelled => {
+                    summary.cancelled += 1;
+                    None
+                }
+                _ => None,
+            };
+            if summary.first_problem.is_none() {
+                summary.first_problem = problem.map(|reason| format!("{}: {reason}", row.name));
+            }
+        }
+        let ended = summary.uploaded + summary.failed + summary.rejected + summary.cancelled;
+        (ended > 0).then_some(summary)
     }
 
     pub fn counts(&self) -> Counts {

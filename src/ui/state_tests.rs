@@ -277,3 +277,42 @@ fn rows_are_found_by_id_after_others_are_removed_and_new_rows_ask_to_be_shown() 
     assert_eq!(queue.row(newest).unwrap().name, "9.png");
     assert_eq!(queue.take_scroll_target(), Some(newest));
 }
+
+#[test]
+fn a_batch_is_summed_up_once_when_its_last_file_ends() {
+    let mut queue = QueueState::new(true);
+    let ids: Vec<JobId> = (1..=3).map(|n| added(&mut queue, n)).collect();
+    uploaded(&mut queue, ids[0]);
+    queue.apply(Event::Rejected {
+        id: ids[1],
+        reason: Rejection::NotAnImage,
+    });
+    assert_eq!(queue.take_finished_batch(), None, "one file still runs");
+    uploaded(&mut queue, ids[2]);
+    let summary = queue.take_finished_batch().expect("the batch ended");
+    assert_eq!((summary.uploaded, summary.rejected, summary.failed), (2, 1, 0));
+    assert!(summary.first_problem.unwrap().starts_with("2.png: It is not an image"));
+    assert!(!summary.single_file);
+    assert_eq!(queue.take_finished_batch(), None, "reported once");
+
+    // The next file starts a batch of its own.
+    let next = added(&mut queue, 4);
+    uploaded(&mut queue, next);
+    let summary = queue.take_finished_batch().unwrap();
+    assert_eq!((summary.uploaded, summary.single_file), (1, true));
+}
+
+#[test]
+fn batches_that_end_before_anyone_looks_are_summed_up_together() {
+    let mut queue = QueueState::new(true);
+    let first = added(&mut queue, 1);
+    uploaded(&mut queue, first);
+    let second = added(&mut queue, 2);
+    queue.apply(Event::Failed {
+        id: second,
+        error: StorageError::Cancelled.into(),
+    });
+    let summary = queue.take_finished_batch().unwrap();
+    assert_eq!((summary.uploaded, summary.failed, summary.single_file), (1, 1, false));
+    assert!(summary.first_problem.unwrap().starts_with("2.png: "));
+}

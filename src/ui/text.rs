@@ -3,7 +3,7 @@
 use crate::core::ImageKind;
 use crate::core::validate::human_bytes;
 use crate::library::UploadRecord;
-use crate::ui::state::Row;
+use crate::ui::state::{BatchSummary, Row};
 use crate::worker::SignedLink;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -221,6 +221,39 @@ impl FolderScanText {
     }
 }
 
+/// The body of the notification for a finished batch: "3 images uploaded
+/// — link copied", "2 images uploaded, 1 failed: a.png: …". `None` when the
+/// user cancelled everything (nothing to tell).
+pub fn batch_notification_text(summary: &BatchSummary, link_copied: bool) -> Option<String> {
+    let mut parts = Vec::new();
+    match summary.uploaded {
+        0 => {}
+        1 => parts.push("1 image uploaded".to_owned()),
+        n => parts.push(format!("{n} images uploaded")),
+    }
+    if summary.failed > 0 {
+        parts.push(format!("{} failed", summary.failed));
+    }
+    if summary.rejected > 0 {
+        parts.push(format!("{} not uploaded", summary.rejected));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut text = parts.join(", ");
+    if let Some(problem) = summary
+        .first_problem
+        .as_ref()
+        .filter(|_| summary.failed + summary.rejected > 0)
+    {
+        text.push_str(": ");
+        text.push_str(problem);
+    } else if link_copied {
+        text.push_str(" — link copied");
+    }
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,5 +378,37 @@ mod tests {
             full.text("Big")
                 .ends_with("; stopped after 10000 images: drop fewer at a time")
         );
+    }
+
+    #[test]
+    fn a_batch_notification_says_what_went_up_and_the_first_problem() {
+        let summary = |uploaded, failed, rejected| BatchSummary {
+            uploaded,
+            failed,
+            rejected,
+            first_problem: (failed + rejected > 0).then(|| "a.png: Cannot reach the server".to_owned()),
+            ..BatchSummary::default()
+        };
+        assert_eq!(
+            batch_notification_text(&summary(1, 0, 0), true).as_deref(),
+            Some("1 image uploaded — link copied")
+        );
+        assert_eq!(
+            batch_notification_text(&summary(3, 0, 0), false).as_deref(),
+            Some("3 images uploaded")
+        );
+        assert_eq!(
+            batch_notification_text(&summary(2, 1, 1), false).as_deref(),
+            Some("2 images uploaded, 1 failed, 1 not uploaded: a.png: Cannot reach the server")
+        );
+        assert_eq!(
+            batch_notification_text(&summary(0, 1, 0), false).as_deref(),
+            Some("1 failed: a.png: Cannot reach the server")
+        );
+        let cancelled = BatchSummary {
+            cancelled: 2,
+            ..BatchSummary::default()
+        };
+        assert_eq!(batch_notification_text(&cancelled, false), None);
     }
 }
