@@ -14,7 +14,8 @@ enum Outcome {
     Uploaded {
         key: String,
         url: String,
-        expires_at_unix: u64,
+        /// `None`: a public link, which does not expire (`null` in JSON).
+        expires_at_unix: Option<u64>,
     },
     Error(String),
 }
@@ -100,7 +101,9 @@ impl Batch {
             Event::Failed { id, error } => self.set_outcome(id, Outcome::Error(error.to_string())),
             Event::Cancelled { id } => self.set_outcome(id, Outcome::Error("cancelled".into())),
             Event::Uploaded { id, key, link } => {
-                let expires_at_unix = link.expires_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let expires_at_unix = link
+                    .expires_at
+                    .map(|at| at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
                 self.set_outcome(
                     id,
                     Outcome::Uploaded {

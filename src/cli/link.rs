@@ -2,6 +2,7 @@
 
 use crate::cli::lookup;
 use crate::core::{Config, LinkExpiry, LinkFormat};
+use crate::worker::link_for;
 
 #[derive(Debug, clap::Args)]
 pub struct LinkArgs {
@@ -55,12 +56,10 @@ pub fn run(args: &LinkArgs, load_config: impl FnOnce() -> anyhow::Result<Config>
     });
     let signed = super::runtime()?.block_on(async {
         let destination = lookup::destination(&config, &record).await?;
-        let url = destination
-            .store
-            .presign_get(&record.object_key, expiry)
+        let link = link_for(&destination.store, &record.object_key, expiry)
             .await
             .map_err(|error| format!("No link could be signed for {}: {error}", record.file_name))?;
-        Ok::<_, String>((url, destination.is_local()))
+        Ok::<_, String>((link.url, destination.is_local()))
     });
     match signed {
         Ok((url, is_local)) => {

@@ -17,7 +17,8 @@ pub struct UploadArgs {
     #[arg(long)]
     pub keep_metadata: bool,
 
-    /// Print one JSON object per line: file, key, url, size, content_type, expires_at — or file and error.
+    /// Print one JSON object per line: file, key, url, size, content_type, expires_at (null for a
+    /// public link) — or file and error.
     #[arg(long)]
     pub json: bool,
 }

@@ -6,10 +6,14 @@ use crate::core::image_kind::{ImageKind, describe_kinds};
 use crate::core::naming::KeyTemplate;
 use crate::core::private_file::write_private_atomically;
 use crate::core::profiles::ConfigFile;
+use crate::core::public_url::{PUBLIC_BASE_URL_LABEL, public_base_url_problem};
 use crate::core::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// `field_errors` key of the public base URL.
+pub const KEY_PUBLIC_BASE_URL: &str = "storage.public_base_url";
 
 /// The name of the one destination of a config file with a plain `[storage]` table.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -68,6 +72,10 @@ pub struct StorageConfig {
     pub ca_file: Option<PathBuf>,
     /// Integrity check sent with every upload and part: auto, crc64nvme, crc32c or md5.
     pub checksum: ChecksumSetting,
+    /// A CDN or public-bucket address (`https://cdn.example.com`): links are then
+    /// `{public_base_url}/{key}` and never expire. Empty: pre-signed links.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub public_base_url: String,
 }
 
 impl Default for StorageConfig {
@@ -81,6 +89,7 @@ impl Default for StorageConfig {
             path_style: true,
             ca_file: None,
             checksum: ChecksumSetting::default(),
+            public_base_url: String::new(),
         }
     }
 }
@@ -89,6 +98,11 @@ impl StorageConfig {
     /// True when no endpoint is set and the built-in local store is used.
     pub fn uses_local_store(&self) -> bool {
         self.endpoint.trim().is_empty()
+    }
+
+    /// The public base URL links are made from, or `None` for pre-signed links.
+    pub fn public_base(&self) -> Option<&str> {
+        Some(self.public_base_url.trim()).filter(|base| !base.is_empty())
     }
 }
 
@@ -327,6 +341,16 @@ impl Config {
             bad(
                 "storage.secret_key",
                 "set both access_key and secret_key, or leave both empty to use the AWS credential chain".into(),
+            );
+        }
+        if let Some(problem) = public_base_url_problem(&storage.public_base_url) {
+            bad(KEY_PUBLIC_BASE_URL, problem);
+        } else if storage.public_base().is_some() && storage.uses_local_store() {
+            bad(
+                KEY_PUBLIC_BASE_URL,
+                format!(
+                    "{PUBLIC_BASE_URL_LABEL} needs an endpoint, because the built-in store only serves signed links."
+                ),
             );
         }
         let upload = &self.upload;

@@ -180,3 +180,35 @@ fn a_config_path_that_cannot_be_read_is_not_reported_as_missing() {
     assert!(matches!(Config::load_existing(&gone), Err(ConfigError::Missing { .. })));
     assert_eq!(Config::load(&gone).unwrap(), Config::default());
 }
+
+#[test]
+fn a_public_base_url_is_checked_under_its_key_and_needs_an_endpoint() {
+    let mut config = Config::default();
+    config.storage.endpoint = "https://s3.example.test".into();
+    config.storage.public_base_url = "cdn.example.com".into();
+    let error = config.validate().unwrap_err();
+    assert_eq!(error.key, KEY_PUBLIC_BASE_URL);
+    assert!(
+        error.problem.starts_with("Public base URL must start with"),
+        "{}",
+        error.problem
+    );
+    config.storage.public_base_url = "https://cdn.example.com/".into();
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(config.storage.public_base(), Some("https://cdn.example.com/"));
+    config.storage.endpoint = String::new();
+    let error = config.validate().unwrap_err();
+    assert_eq!(
+        (error.key, error.problem.as_str()),
+        (
+            KEY_PUBLIC_BASE_URL,
+            "Public base URL needs an endpoint, because the built-in store only serves signed links."
+        )
+    );
+}
+
+#[test]
+fn an_empty_public_base_url_is_not_written() {
+    let text = Config::default().to_toml();
+    assert!(!text.contains("public_base_url"), "{text}");
+}

@@ -12,6 +12,7 @@ pub mod naming;
 pub mod paths;
 pub mod private_file;
 pub mod profiles;
+pub mod public_url;
 pub mod secret;
 pub mod strip;
 pub mod thumbnail;

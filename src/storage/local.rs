@@ -247,7 +247,7 @@ impl LocalStore {
             secret_key: self.state.secret_key.clone(),
             path_style: true,
             ca_file: None,
-            checksum: Default::default(),
+            ..StorageConfig::default()
         }
     }
 }

@@ -23,6 +23,7 @@ pub use command::{Command, Envelope, FolderMode, JobId};
 pub use destinations::{Destination, Destinations};
 pub use event::{Event, Failure, SignedLink, StoreInfo, UnfinishedJob};
 pub use history::destination_for;
+pub use job::sign as link_for;
 pub use records::LibraryLocation;
 
 use crate::core::Config;

@@ -1,0 +1,88 @@
+//! Links through a profile's public base URL, made by the real binary after
+//! a real upload to the in-process server. The base URL is never fetched.
+
+mod common;
+
+use common::{TestServer, read};
+use image::ImageFormat;
+use picbucket::test_support::write_image;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BASE: &str = "https://cdn.example.com/pics/";
+
+fn picbucket(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_picbucket"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("PICBUCKET_CONFIG")
+        .env("PICBUCKET_DATA_DIR", config.parent().expect("config in a folder"))
+        .output()
+        .expect("run picbucket")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn upload_prints_base_slash_key_encoded_once_and_stores_the_object() {
+    let server = TestServer::start();
+    let mut config = server.config();
+    config.storage.public_base_url = BASE.into();
+    let config_path = server.write_config(&config);
+    let photo = write_image(server.data.path(), "a b+c#d?e%f 猫.png", ImageFormat::Png, 30, 20);
+
+    let out = picbucket(&config_path, &["upload", "--json", photo.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let row: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let key = row["key"].as_str().unwrap();
+    let uuid = key.strip_suffix("_a b+c#d?e%f 猫.png").expect("default key template");
+    assert_eq!(
+        row["url"].as_str().unwrap(),
+        format!("https://cdn.example.com/pics/{uuid}_a%20b%2Bc%23d%3Fe%25f%20%E7%8C%AB.png")
+    );
+    assert!(row["expires_at"].is_null(), "{row}");
+    assert_eq!(server.get(key), read(&photo));
+
+    // `link` makes the same public link, in any format, without signing.
+    let out = picbucket(&config_path, &["link", key, "--format", "markdown"]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("![a b+c#d?e%f 猫.png](https://cdn.example.com/pics/{uuid}_a%20b%2Bc%23d%3Fe%25f%20%E7%8C%AB.png)")
+    );
+}
+
+#[test]
+fn without_a_base_url_links_stay_pre_signed() {
+    let server = TestServer::start();
+    let config_path = server.write_config(&server.config());
+    let photo = write_image(server.data.path(), "plain.png", ImageFormat::Png, 10, 10);
+    let out = picbucket(&config_path, &["upload", "--json", photo.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let row: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let url = row["url"].as_str().unwrap();
+    assert!(url.starts_with(&server.store.endpoint()), "{url}");
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+    assert!(row["expires_at"].as_u64().is_some(), "{row}");
+}
+
+#[test]
+fn a_bad_base_url_is_refused_naming_the_field() {
+    let server = TestServer::start();
+    let mut config = server.config();
+    config.storage.public_base_url = "cdn.example.com".into();
+    let config_path = server.data.path().join("config.toml");
+    std::fs::write(&config_path, config.to_toml()).unwrap();
+    let photo = write_image(server.data.path(), "x.png", ImageFormat::Png, 10, 10);
+    let out = picbucket(&config_path, &["upload", photo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("Public base URL must start with https:// or http://"),
+        "{stderr}"
+    );
+    assert_eq!(server.object_count(), 0);
+}
