@@ -4,6 +4,7 @@
 
 mod batch;
 mod delete;
+mod format;
 mod history;
 mod link;
 mod lookup;

@@ -3,6 +3,8 @@
 use crate::core::checksum::ChecksumSetting;
 use crate::core::expiry::LinkExpiry;
 use crate::core::image_kind::{ImageKind, describe_kinds};
+use crate::core::link_template::LinkTemplate;
+use crate::core::links::{LinkFormat, LinkFormatSetting, LinkText};
 use crate::core::naming::KeyTemplate;
 use crate::core::private_file::write_private_atomically;
 use crate::core::profiles::ConfigFile;
@@ -14,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 /// `field_errors` key of the public base URL.
 pub const KEY_PUBLIC_BASE_URL: &str = "storage.public_base_url";
+
+/// `field_errors` key of the custom link template.
+pub const KEY_LINK_TEMPLATE: &str = "ui.link_template";
 
 /// The name of the one destination of a config file with a plain `[storage]` table.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -177,6 +182,21 @@ pub struct UiConfig {
     pub copy_link_after_upload: bool,
     /// A dropped folder adds the images in its subfolders too.
     pub recurse_folders: bool,
+    /// What auto-copy (and the hotkey) put on the clipboard: url, markdown, html, bbcode or custom.
+    pub link_format: LinkFormatSetting,
+    /// With `link_format = "custom"`: a template with {url}, {filename}, {key}, {width}, {height}.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub link_template: String,
+}
+
+impl UiConfig {
+    /// The format auto-copy uses; `Url` if the custom template is unusable
+    /// (a loaded config has been validated, so that happens only mid-edit).
+    pub fn link_text(&self) -> LinkText {
+        self.link_format
+            .resolve(&self.link_template)
+            .unwrap_or(LinkText::Format(LinkFormat::Url))
+    }
 }
 
 impl Default for UiConfig {
@@ -185,6 +205,8 @@ impl Default for UiConfig {
             auto_upload: true,
             copy_link_after_upload: false,
             recurse_folders: false,
+            link_format: LinkFormatSetting::default(),
+            link_template: String::new(),
         }
     }
 }
@@ -386,6 +408,11 @@ impl Config {
         }
         if upload.max_side_px == 0 || upload.max_megapixels == 0 {
             bad("upload.max_side_px", "image size limits must be at least 1".into());
+        }
+        let ui = &self.ui;
+        let template_used = ui.link_format == LinkFormatSetting::Custom || !ui.link_template.trim().is_empty();
+        if template_used && let Err(error) = LinkTemplate::parse(&ui.link_template) {
+            bad(KEY_LINK_TEMPLATE, error.to_string());
         }
         errors
     }

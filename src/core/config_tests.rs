@@ -212,3 +212,30 @@ fn an_empty_public_base_url_is_not_written() {
     let text = Config::default().to_toml();
     assert!(!text.contains("public_base_url"), "{text}");
 }
+
+#[test]
+fn a_custom_link_format_needs_a_valid_template_under_its_key() {
+    let mut config = Config::from_toml("[ui]\nlink_format = \"custom\"\n").unwrap();
+    assert_eq!(config.ui.link_format, crate::core::LinkFormatSetting::Custom);
+    let error = config.validate().unwrap_err();
+    assert_eq!(error.key, KEY_LINK_TEMPLATE);
+    assert!(
+        error.problem.starts_with("The link template is empty"),
+        "{}",
+        error.problem
+    );
+    config.ui.link_template = "[img]{link}[/img]".into();
+    assert!(config.validate().unwrap_err().problem.contains("{link}"));
+    config.ui.link_template = "[img]{url}[/img]".into();
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(
+        config.ui.link_text(),
+        crate::core::LinkText::Template(crate::core::LinkTemplate::parse("[img]{url}[/img]").unwrap())
+    );
+    let bbcode = Config::from_toml("[ui]\nlink_format = \"bbcode\"\n").unwrap();
+    assert_eq!(
+        bbcode.ui.link_text(),
+        crate::core::LinkText::Format(crate::core::LinkFormat::BbCode)
+    );
+    assert!(Config::from_toml("[ui]\nlink_format = \"rst\"\n").is_err());
+}

@@ -1,5 +1,6 @@
-//! Links through a profile's public base URL, made by the real binary after
-//! a real upload to the in-process server. The base URL is never fetched.
+//! Links as the real binary prints them after a real upload to the
+//! in-process server: through a public base URL (never fetched) and in the
+//! user's own formats.
 
 mod common;
 
@@ -83,6 +84,73 @@ fn a_bad_base_url_is_refused_naming_the_field() {
     assert!(
         stderr.contains("Public base URL must start with https:// or http://"),
         "{stderr}"
+    );
+    assert_eq!(server.object_count(), 0);
+}
+
+#[test]
+fn upload_and_link_print_the_users_template() {
+    let server = TestServer::start();
+    let config_path = server.write_config(&server.config());
+    let photo = write_image(server.data.path(), "cat 1.png", ImageFormat::Png, 30, 20);
+    let template = "<img src=\"{url}\" alt=\"{filename}\" width=\"{width}\" height=\"{height}\" data-key=\"{key}\">";
+    let out = picbucket(
+        &config_path,
+        &["upload", "--template", template, photo.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let line = text(&out.stdout).trim().to_owned();
+    let url = line
+        .strip_prefix("<img src=\"")
+        .and_then(|rest| rest.split('"').next())
+        .expect("starts with the url")
+        .to_owned();
+    let key = line
+        .split("data-key=\"")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix("\">"))
+        .expect("ends with the key")
+        .to_owned();
+    assert_eq!(
+        line,
+        format!("<img src=\"{url}\" alt=\"cat 1.png\" width=\"30\" height=\"20\" data-key=\"{key}\">")
+    );
+    assert!(key.ends_with("_cat 1.png"), "{key}");
+    assert_eq!(common::http_get(&url), Ok(read(&photo)));
+
+    let out = picbucket(
+        &config_path,
+        &[
+            "link",
+            &key,
+            "--format",
+            "custom",
+            "--template",
+            "[img={width}x{height}]{url}[/img]",
+        ],
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let printed = text(&out.stdout).trim().to_owned();
+    let signed = printed
+        .strip_prefix("[img=30x20]")
+        .and_then(|rest| rest.strip_suffix("[/img]"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    assert_eq!(common::http_get(signed), Ok(read(&photo)));
+}
+
+#[test]
+fn an_unknown_placeholder_is_refused_before_anything_is_sent() {
+    let server = TestServer::start();
+    let config_path = server.write_config(&server.config());
+    let photo = write_image(server.data.path(), "x.png", ImageFormat::Png, 10, 10);
+    let out = picbucket(
+        &config_path,
+        &["upload", "--template", "{link}", photo.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "picbucket: The link template has an unknown placeholder {link}; use {url}, {filename}, {key}, {width} and {height}."
     );
     assert_eq!(server.object_count(), 0);
 }
