@@ -8,6 +8,7 @@ use crate::core::links::{LinkFormat, LinkFormatSetting, LinkText};
 use crate::core::naming::KeyTemplate;
 use crate::core::private_file::write_private_atomically;
 use crate::core::profiles::ConfigFile;
+use crate::core::proxy::ProxySetting;
 use crate::core::public_url::{PUBLIC_BASE_URL_LABEL, public_base_url_problem};
 use crate::core::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,9 @@ use std::path::{Path, PathBuf};
 
 /// `field_errors` key of the public base URL.
 pub const KEY_PUBLIC_BASE_URL: &str = "storage.public_base_url";
+
+/// `field_errors` key of the proxy.
+pub const KEY_PROXY: &str = "storage.proxy";
 
 /// `field_errors` key of the custom link template.
 pub const KEY_LINK_TEMPLATE: &str = "ui.link_template";
@@ -81,6 +85,10 @@ pub struct StorageConfig {
     /// `{public_base_url}/{key}` and never expire. Empty: pre-signed links.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub public_base_url: String,
+    /// Empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment; `none`:
+    /// never a proxy; otherwise the proxy URL for this destination.
+    #[serde(skip_serializing_if = "ProxySetting::is_empty")]
+    pub proxy: ProxySetting,
 }
 
 impl Default for StorageConfig {
@@ -95,6 +103,7 @@ impl Default for StorageConfig {
             ca_file: None,
             checksum: ChecksumSetting::default(),
             public_base_url: String::new(),
+            proxy: ProxySetting::default(),
         }
     }
 }
@@ -374,6 +383,9 @@ impl Config {
                     "{PUBLIC_BASE_URL_LABEL} needs an endpoint, because the built-in store only serves signed links."
                 ),
             );
+        }
+        if let Some(problem) = storage.proxy.problem() {
+            bad(KEY_PROXY, problem);
         }
         let upload = &self.upload;
         if upload.max_size_mb == 0 {

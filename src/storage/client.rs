@@ -54,7 +54,7 @@ impl S3Store {
             "" => FALLBACK_REGION.to_owned(),
             region => region.to_owned(),
         };
-        let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref())?;
+        let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref(), &settings.proxy)?;
         let mut chain_credentials = None;
         let mut builder = if settings.access_key.is_empty() {
             let shared = aws_config::defaults(BehaviorVersion::latest())
