@@ -18,7 +18,7 @@ use crate::ui::state::{QueueState, Row};
 use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
-use crate::worker::{UnfinishedJob, WorkerHandle};
+use crate::worker::{Command, FolderMode, UnfinishedJob, WorkerHandle};
 use egui::{CentralPanel, Context, Panel};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -95,6 +95,19 @@ impl PicbucketApp {
     /// The local time zone for dates (read before any thread started).
     pub fn with_utc_offset(mut self, offset: UtcOffset) -> Self {
         self.utc_offset = offset;
+        self
+    }
+
+    /// Queues the files the window was opened with (`picbucket FILE…`, "Open with").
+    pub fn with_initial_files(self, paths: Vec<PathBuf>) -> Self {
+        if !paths.is_empty() {
+            let folders = if self.config.ui.recurse_folders {
+                FolderMode::Recursive
+            } else {
+                FolderMode::Flat
+            };
+            self.worker.send(Command::AddFiles { paths, folders });
+        }
         self
     }
 

@@ -65,8 +65,9 @@ pub fn spawn_worker(ctx: &egui::Context, config: &Config) -> std::io::Result<Wor
     )
 }
 
-/// Opens the window and runs until it is closed. Returns the exit code.
-pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
+/// Opens the window with `initial_paths` queued and runs until it is closed.
+/// Returns the exit code.
+pub fn run(config_path: PathBuf, initial_paths: Vec<PathBuf>) -> anyhow::Result<i32> {
     // Read while this is the only thread: afterwards the local offset may be unavailable.
     let utc_offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
     let (config, startup_problem) = match Config::load(&config_path) {
@@ -86,7 +87,8 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
             let clipboard = Box::new(SystemClipboard::new(cc.egui_ctx.clone()));
             let app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
                 .with_startup_problem(startup_problem)
-                .with_utc_offset(utc_offset);
+                .with_utc_offset(utc_offset)
+                .with_initial_files(initial_paths);
             Ok(Box::new(app))
         }),
     )
