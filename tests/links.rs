@@ -4,9 +4,11 @@
 
 mod common;
 
+use common::harness::Harness;
 use common::{TestServer, read};
 use image::ImageFormat;
 use picbucket::test_support::write_image;
+use picbucket::worker::{Command as WorkerCommand, Event, FolderMode, WorkerOptions};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -153,4 +155,32 @@ fn an_unknown_placeholder_is_refused_before_anything_is_sent() {
         "picbucket: The link template has an unknown placeholder {link}; use {url}, {filename}, {key}, {width} and {height}."
     );
     assert_eq!(server.object_count(), 0);
+}
+
+#[test]
+fn the_worker_reports_public_links_that_never_expire_and_resigning_keeps_them() {
+    let server = TestServer::start();
+    let mut config = server.config();
+    config.storage.public_base_url = "http://cdn.example.com:8080".into();
+    let photo = write_image(server.data.path(), "x+y.webp", ImageFormat::WebP, 8, 8);
+    let mut harness = Harness::new(config, WorkerOptions::default());
+    harness.worker.send(WorkerCommand::AddFiles {
+        paths: vec![photo.clone()],
+        folders: FolderMode::Reject,
+    });
+    let events = harness.until(|e| matches!(e, Event::Uploaded { .. } | Event::Failed { .. }));
+    let Some(Event::Uploaded { id, key, link }) = events.last() else {
+        panic!("{events:?}")
+    };
+    let uuid = key.strip_suffix("_x+y.webp").expect("default key template");
+    assert_eq!(link.url, format!("http://cdn.example.com:8080/{uuid}_x%2By.webp"));
+    assert_eq!((link.expires_at, link.ends_with_credentials), (None, false));
+    assert_eq!(server.get(key), read(&photo));
+
+    harness.worker.send(WorkerCommand::Resign(*id));
+    let events = harness.until(|e| matches!(e, Event::LinkRefreshed { .. } | Event::Warning(_)));
+    let Some(Event::LinkRefreshed { link: again, .. }) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(again, link);
 }
