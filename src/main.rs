@@ -16,7 +16,7 @@ fn main() {
     init_logging(args.verbose, log_file);
     let result = match &args.command {
         Some(command) => cli::run(&args, command),
-        None => cli::config_path(&args).and_then(picbucket::ui::run),
+        None => cli::config_path(&args).and_then(|config| picbucket::ui::run(config, absolute(&args.files))),
     };
     match result {
         Ok(code) => std::process::exit(code),
@@ -56,4 +56,13 @@ fn init_logging(verbose: u8, log_file: Option<(PathBuf, std::fs::File)>) {
             .with_writer(std::io::stderr)
             .init(),
     }
+}
+
+/// The files as absolute paths, so they still name the same files when handed
+/// to a window started elsewhere.
+fn absolute(files: &[PathBuf]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .map(|file| std::path::absolute(file).unwrap_or_else(|_| file.clone()))
+        .collect()
 }

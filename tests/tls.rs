@@ -238,3 +238,42 @@ fn a_ca_certificate_served_as_the_server_certificate_is_explained() {
     assert_eq!(problem, TlsProblem::CaAsServerCertificate);
     assert!(text.contains("CA certificate as its own"), "{text}");
 }
+
+#[test]
+fn https_proxy_tunnels_an_https_upload_with_connect() {
+    let tls = TlsServer::start(ServerCert::Good);
+    let proxy = common::forward_proxy::ForwardProxy::start(&tls.server.runtime);
+    let mut settings = tls.config(true);
+    settings.storage.proxy = picbucket::core::ProxySetting::default();
+    let config = tls.server.write_config(&settings);
+    let photo = write_image(tls.server.data.path(), "tunnelled.png", ImageFormat::Png, 12, 12);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_picbucket"));
+    command
+        .arg("--config")
+        .arg(&config)
+        .args(["upload", "--json"])
+        .arg(&photo)
+        .env_remove("PICBUCKET_CONFIG")
+        .env("PICBUCKET_DATA_DIR", tls.server.data.path());
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "https_proxy",
+    ] {
+        command.env_remove(name);
+    }
+    let out = command.env("HTTPS_PROXY", proxy.url()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tls.server.get(row["key"].as_str().unwrap()), read(&photo));
+    let tunnel = format!("CONNECT {}", tls.endpoint.trim_start_matches("https://"));
+    let requests = proxy.requests();
+    assert!(
+        !requests.is_empty() && requests.iter().all(|r| *r == tunnel),
+        "{requests:?}"
+    );
+}

@@ -73,7 +73,7 @@ fn record(id: RecordId, name: &str) -> UploadRecord {
 fn week_link(url: &str) -> SignedLink {
     SignedLink {
         url: url.into(),
-        expires_at: SystemTime::now() + Duration::from_secs(7 * 24 * 3600),
+        expires_at: Some(SystemTime::now() + Duration::from_secs(7 * 24 * 3600)),
         ends_with_credentials: false,
     }
 }

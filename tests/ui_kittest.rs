@@ -182,7 +182,7 @@ fn added(fake: &FakeWorker, id: u64, name: &str) -> JobId {
 fn link(url: &str, valid_for: Duration) -> SignedLink {
     SignedLink {
         url: url.into(),
-        expires_at: SystemTime::now() + valid_for,
+        expires_at: Some(SystemTime::now() + valid_for),
         ends_with_credentials: false,
     }
 }

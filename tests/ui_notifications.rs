@@ -55,7 +55,7 @@ fn upload_one(fake: &FakeWorker, n: u64, name: &str) {
         key: format!("k{n}"),
         link: SignedLink {
             url: format!("http://127.0.0.1:9/photos/k{n}"),
-            expires_at: SystemTime::now() + Duration::from_secs(3600),
+            expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
             ends_with_credentials: false,
         },
     });

@@ -40,7 +40,7 @@ fn uploaded(fake: &FakeWorker, id: JobId, url: &str) {
         key: format!("key-{}", id.0),
         link: SignedLink {
             url: url.into(),
-            expires_at: SystemTime::now() + Duration::from_secs(86_400),
+            expires_at: Some(SystemTime::now() + Duration::from_secs(86_400)),
             ends_with_credentials: false,
         },
     });

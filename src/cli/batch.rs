@@ -3,6 +3,7 @@
 //! the order the files joined, problems on stderr.
 
 use crate::core::validate::human_bytes;
+use crate::core::{LinkInfo, LinkText};
 use crate::worker::{Event, JobId};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -14,13 +15,17 @@ enum Outcome {
     Uploaded {
         key: String,
         url: String,
-        expires_at_unix: u64,
+        /// `None`: a public link, which does not expire (`null` in JSON).
+        expires_at_unix: Option<u64>,
     },
     Error(String),
 }
 
 struct FileState {
     path: PathBuf,
+    /// The name the worker gave it (the file name), for link formats.
+    name: Option<String>,
+    dimensions: Option<(u32, u32)>,
     size: Option<u64>,
     content_type: Option<&'static str>,
     outcome: Option<Outcome>,
@@ -30,6 +35,8 @@ impl FileState {
     fn new(path: PathBuf) -> Self {
         Self {
             path,
+            name: None,
+            dimensions: None,
             size: None,
             content_type: None,
             outcome: None,
@@ -39,6 +46,8 @@ impl FileState {
 
 pub(super) struct Batch {
     json: bool,
+    /// How a link is printed without `--json`.
+    text: LinkText,
     show_progress: bool,
     /// In the order the worker added them (`Event::Added`).
     files: Vec<FileState>,
@@ -50,9 +59,10 @@ pub(super) struct Batch {
 
 impl Batch {
     /// A batch of `files` (as given; more join with each `Event::Added` past them).
-    pub(super) fn new(files: &[PathBuf], json: bool) -> Self {
+    pub(super) fn new(files: &[PathBuf], json: bool, text: LinkText) -> Self {
         Self {
             json,
+            text,
             show_progress: std::io::stderr().is_terminal() && !json,
             files: files.iter().cloned().map(FileState::new).collect(),
             index_of: HashMap::new(),
@@ -78,15 +88,19 @@ impl Batch {
                 "picbucket: using the built-in local store at {} (bucket `{}`); its links work on this computer while picbucket runs (`picbucket serve-local` keeps them served)",
                 info.endpoint, info.bucket
             ),
-            Event::Added { id, path, .. } => {
+            Event::Added { id, path, name } => {
                 let index = self.index_of.len();
                 if index >= self.files.len() {
                     self.files.push(FileState::new(path));
                 }
                 self.index_of.insert(id, index);
+                if let Some(file) = self.file(id) {
+                    file.name = Some(name);
+                }
             }
             Event::Validated { id, image } => {
                 if let Some(file) = self.file(id) {
+                    file.dimensions = Some((image.width, image.height));
                     file.size = Some(image.size_bytes);
                     file.content_type = Some(image.kind.mime_type());
                 }
@@ -100,7 +114,9 @@ impl Batch {
             Event::Failed { id, error } => self.set_outcome(id, Outcome::Error(error.to_string())),
             Event::Cancelled { id } => self.set_outcome(id, Outcome::Error("cancelled".into())),
             Event::Uploaded { id, key, link } => {
-                let expires_at_unix = link.expires_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let expires_at_unix = link
+                    .expires_at
+                    .map(|at| at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
                 self.set_outcome(
                     id,
                     Outcome::Uploaded {
@@ -134,7 +150,7 @@ impl Batch {
             }
             self.any_failed |= matches!(outcome, Outcome::Error(_));
             let mut out = stdout.lock();
-            print_outcome(&mut out, self.json, file, &outcome)?;
+            print_outcome(&mut out, self.json, &self.text, file, &outcome)?;
             out.flush()?;
             self.next_to_print += 1;
         }
@@ -142,7 +158,13 @@ impl Batch {
     }
 }
 
-fn print_outcome(out: &mut impl Write, json: bool, file: &FileState, outcome: &Outcome) -> std::io::Result<()> {
+fn print_outcome(
+    out: &mut impl Write,
+    json: bool,
+    text: &LinkText,
+    file: &FileState,
+    outcome: &Outcome,
+) -> std::io::Result<()> {
     let file_text = file.path.display().to_string();
     match (outcome, json) {
         (
@@ -163,7 +185,16 @@ fn print_outcome(out: &mut impl Write, json: bool, file: &FileState, outcome: &O
             });
             writeln!(out, "{line}")
         }
-        (Outcome::Uploaded { url, .. }, false) => writeln!(out, "{url}"),
+        (Outcome::Uploaded { key, url, .. }, false) => {
+            let filename = file.name.clone().unwrap_or_else(|| file_name_of(&file.path));
+            let info = LinkInfo {
+                url,
+                filename: &filename,
+                key,
+                dimensions: file.dimensions,
+            };
+            writeln!(out, "{}", text.render(&info))
+        }
         (Outcome::Error(message), true) => {
             writeln!(out, "{}", serde_json::json!({ "file": file_text, "error": message }))
         }
@@ -172,4 +203,9 @@ fn print_outcome(out: &mut impl Write, json: bool, file: &FileState, outcome: &O
             Ok(())
         }
     }
+}
+
+fn file_name_of(path: &std::path::Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }

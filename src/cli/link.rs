@@ -1,7 +1,9 @@
 //! `picbucket link ID_OR_KEY`: a freshly signed link for an earlier upload.
 
+use crate::cli::format::FormatArgs;
 use crate::cli::lookup;
-use crate::core::{Config, LinkExpiry, LinkFormat};
+use crate::core::{Config, LinkExpiry, LinkInfo};
+use crate::worker::link_for;
 
 #[derive(Debug, clap::Args)]
 pub struct LinkArgs {
@@ -9,34 +11,13 @@ pub struct LinkArgs {
     #[arg(value_name = "ID_OR_KEY")]
     pub target: String,
 
-    /// How to print the link.
-    #[arg(long, value_enum, default_value_t = Format::Url)]
-    pub format: Format,
+    #[command(flatten)]
+    pub format: FormatArgs,
 
     /// How long the link stays valid: 1h, 1d, 7d (the most S3 allows) or seconds.
     /// Default: upload.link_expiry from the config file.
     #[arg(long, value_name = "DURATION", value_parser = LinkExpiry::parse)]
     pub expires: Option<LinkExpiry>,
-}
-
-/// The link formats, as typed on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Url,
-    Markdown,
-    Html,
-    Bbcode,
-}
-
-impl From<Format> for LinkFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Url => Self::Url,
-            Format::Markdown => Self::Markdown,
-            Format::Html => Self::Html,
-            Format::Bbcode => Self::BbCode,
-        }
-    }
 }
 
 pub fn run(args: &LinkArgs, load_config: impl FnOnce() -> anyhow::Result<Config>) -> anyhow::Result<i32> {
@@ -48,6 +29,10 @@ pub fn run(args: &LinkArgs, load_config: impl FnOnce() -> anyhow::Result<Config>
         return Ok(fail(&problem));
     }
     let config = load_config()?;
+    let text = match args.format.link_text(&config) {
+        Ok(text) => text,
+        Err(problem) => return Ok(fail(&problem)),
+    };
     let expiry = args.expires.unwrap_or_else(|| {
         config
             .with_profile(&record.profile)
@@ -55,12 +40,10 @@ pub fn run(args: &LinkArgs, load_config: impl FnOnce() -> anyhow::Result<Config>
     });
     let signed = super::runtime()?.block_on(async {
         let destination = lookup::destination(&config, &record).await?;
-        let url = destination
-            .store
-            .presign_get(&record.object_key, expiry)
+        let link = link_for(&destination.store, &record.object_key, expiry)
             .await
             .map_err(|error| format!("No link could be signed for {}: {error}", record.file_name))?;
-        Ok::<_, String>((url, destination.is_local()))
+        Ok::<_, String>((link.url, destination.is_local()))
     });
     match signed {
         Ok((url, is_local)) => {
@@ -70,7 +53,13 @@ pub fn run(args: &LinkArgs, load_config: impl FnOnce() -> anyhow::Result<Config>
                     record.file_name
                 );
             }
-            println!("{}", LinkFormat::from(args.format).render(&url, &record.file_name));
+            let info = LinkInfo {
+                url: &url,
+                filename: &record.file_name,
+                key: &record.object_key,
+                dimensions: Some((record.width, record.height)),
+            };
+            println!("{}", text.render(&info));
             Ok(0)
         }
         Err(problem) => Ok(fail(&problem)),

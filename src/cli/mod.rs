@@ -4,7 +4,9 @@
 
 mod batch;
 mod delete;
+mod format;
 mod history;
+mod install_desktop;
 mod link;
 mod lookup;
 mod resume;
@@ -20,10 +22,15 @@ use std::path::{Path, PathBuf};
 
 /// Upload images to S3-compatible storage and get shareable, expiring links.
 ///
-/// With no command, opens the window.
+/// With no command, opens the window (with the FILEs given, if any, queued).
 #[derive(Debug, Parser)]
 #[command(name = "picbucket", version, about, long_about = None)]
 pub struct Args {
+    /// Images to queue in the window ("Open with picbucket"). If a window is
+    /// already open, the files are handed to it.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
     /// Config file to use instead of the default (~/.config/picbucket/config.toml on Linux).
     #[arg(long, global = true, env = paths::CONFIG_ENV, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -61,6 +68,9 @@ pub enum CliCommand {
     /// Finish uploads that earlier runs left unfinished (crashed, killed, quit mid-upload)
     /// and print their links. Exits with 1 if any file failed.
     Resume(resume::ResumeArgs),
+    /// Add picbucket to the desktop's menus and "Open with" lists (a .desktop entry and
+    /// the icon under $XDG_DATA_HOME, by default ~/.local/share); --uninstall removes them.
+    InstallDesktop(install_desktop::InstallDesktopArgs),
 }
 
 /// The config file in effect: `--config`, `PICBUCKET_CONFIG`, or the default.
@@ -117,6 +127,7 @@ pub fn run(args: &Args, command: &CliCommand) -> anyhow::Result<i32> {
         CliCommand::Link(link_args) => link::run(link_args, config),
         CliCommand::Delete(delete_args) => delete::run(delete_args, config),
         CliCommand::Resume(resume_args) => resume::run(resume_args, config),
+        CliCommand::InstallDesktop(desktop_args) => install_desktop::run(desktop_args),
     }
 }
 
@@ -127,4 +138,21 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_without_a_command_open_the_window_and_commands_still_parse() {
+        let args = Args::try_parse_from(["picbucket", "a.jpg", "dir/b c.png"]).unwrap();
+        assert!(args.command.is_none());
+        assert_eq!(args.files, [PathBuf::from("a.jpg"), PathBuf::from("dir/b c.png")]);
+        let args = Args::try_parse_from(["picbucket", "--config", "c.toml", "upload", "x.png"]).unwrap();
+        assert!(matches!(args.command, Some(CliCommand::Upload(_))) && args.files.is_empty());
+        let args = Args::try_parse_from(["picbucket", "install-desktop", "--uninstall"]).unwrap();
+        assert!(matches!(args.command, Some(CliCommand::InstallDesktop(ref a)) if a.uninstall));
+        assert!(Args::try_parse_from(["picbucket"]).unwrap().files.is_empty());
+    }
 }

@@ -7,7 +7,7 @@
 
 use crate::cli::batch::Batch;
 use crate::cli::upload::spawn_worker;
-use crate::core::Config;
+use crate::core::{Config, LinkFormat, LinkText};
 use crate::library::{self, Library, UploadRecord, now_ms};
 use crate::worker::{Command, Event};
 use anyhow::Context;
@@ -59,7 +59,7 @@ pub fn run(args: &ResumeArgs, load_config: impl FnOnce() -> anyhow::Result<Confi
 fn finish_unfinished(config: Config, json: bool) -> anyhow::Result<i32> {
     let mut worker = spawn_worker(config)?;
     worker.send(Command::ResumeUnfinished(Vec::new()));
-    let mut batch = Batch::new(&[], json);
+    let mut batch = Batch::new(&[], json, LinkText::Format(LinkFormat::Url));
     let mut claimed = None;
     while claimed.is_none_or(|count| batch.printed() < count) {
         let Some(event) = worker.blocking_recv() else {

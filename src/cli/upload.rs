@@ -1,6 +1,7 @@
 //! `picbucket upload FILE…`: links on stdout in input order, problems on stderr.
 
 use crate::cli::batch::Batch;
+use crate::cli::format::FormatArgs;
 use crate::core::Config;
 use crate::worker::{Command, CommandSender, FolderMode, LibraryLocation, WorkerHandle, WorkerOptions};
 use std::path::PathBuf;
@@ -17,8 +18,12 @@ pub struct UploadArgs {
     #[arg(long)]
     pub keep_metadata: bool,
 
-    /// Print one JSON object per line: file, key, url, size, content_type, expires_at — or file and error.
-    #[arg(long)]
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    /// Print one JSON object per line: file, key, url, size, content_type, expires_at (null for a
+    /// public link) — or file and error.
+    #[arg(long, conflicts_with_all = ["format", "template"])]
     pub json: bool,
 }
 
@@ -26,12 +31,16 @@ pub fn run(mut config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
     if args.keep_metadata {
         config.upload.strip_metadata = false;
     }
+    let text = match args.format.link_text(&config) {
+        Ok(text) => text,
+        Err(problem) => return Ok(super::link::fail(&problem)),
+    };
     let mut worker = spawn_worker(config)?;
     worker.send(Command::AddFiles {
         paths: args.files.clone(),
         folders: FolderMode::Reject,
     });
-    let mut batch = Batch::new(&args.files, args.json);
+    let mut batch = Batch::new(&args.files, args.json, text);
     while batch.printed() < args.files.len() {
         let Some(event) = worker.blocking_recv() else {
             anyhow::bail!("the upload worker stopped unexpectedly");

@@ -3,13 +3,26 @@
 use crate::core::checksum::ChecksumSetting;
 use crate::core::expiry::LinkExpiry;
 use crate::core::image_kind::{ImageKind, describe_kinds};
+use crate::core::link_template::LinkTemplate;
+use crate::core::links::{LinkFormat, LinkFormatSetting, LinkText};
 use crate::core::naming::KeyTemplate;
 use crate::core::private_file::write_private_atomically;
 use crate::core::profiles::ConfigFile;
+use crate::core::proxy::ProxySetting;
+use crate::core::public_url::{PUBLIC_BASE_URL_LABEL, public_base_url_problem};
 use crate::core::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// `field_errors` key of the public base URL.
+pub const KEY_PUBLIC_BASE_URL: &str = "storage.public_base_url";
+
+/// `field_errors` key of the proxy.
+pub const KEY_PROXY: &str = "storage.proxy";
+
+/// `field_errors` key of the custom link template.
+pub const KEY_LINK_TEMPLATE: &str = "ui.link_template";
 
 /// The name of the one destination of a config file with a plain `[storage]` table.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -68,6 +81,14 @@ pub struct StorageConfig {
     pub ca_file: Option<PathBuf>,
     /// Integrity check sent with every upload and part: auto, crc64nvme, crc32c or md5.
     pub checksum: ChecksumSetting,
+    /// A CDN or public-bucket address (`https://cdn.example.com`): links are then
+    /// `{public_base_url}/{key}` and never expire. Empty: pre-signed links.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub public_base_url: String,
+    /// Empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment; `none`:
+    /// never a proxy; otherwise the proxy URL for this destination.
+    #[serde(skip_serializing_if = "ProxySetting::is_empty")]
+    pub proxy: ProxySetting,
 }
 
 impl Default for StorageConfig {
@@ -81,6 +102,8 @@ impl Default for StorageConfig {
             path_style: true,
             ca_file: None,
             checksum: ChecksumSetting::default(),
+            public_base_url: String::new(),
+            proxy: ProxySetting::default(),
         }
     }
 }
@@ -89,6 +112,11 @@ impl StorageConfig {
     /// True when no endpoint is set and the built-in local store is used.
     pub fn uses_local_store(&self) -> bool {
         self.endpoint.trim().is_empty()
+    }
+
+    /// The public base URL links are made from, or `None` for pre-signed links.
+    pub fn public_base(&self) -> Option<&str> {
+        Some(self.public_base_url.trim()).filter(|base| !base.is_empty())
     }
 }
 
@@ -166,6 +194,21 @@ pub struct UiConfig {
     /// A desktop notification when a batch finishes while the window is not
     /// in front.
     pub notify_when_done: bool,
+    /// What auto-copy (and the hotkey) put on the clipboard: url, markdown, html, bbcode or custom.
+    pub link_format: LinkFormatSetting,
+    /// With `link_format = "custom"`: a template with {url}, {filename}, {key}, {width}, {height}.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub link_template: String,
+}
+
+impl UiConfig {
+    /// The format auto-copy uses; `Url` if the custom template is unusable
+    /// (a loaded config has been validated, so that happens only mid-edit).
+    pub fn link_text(&self) -> LinkText {
+        self.link_format
+            .resolve(&self.link_template)
+            .unwrap_or(LinkText::Format(LinkFormat::Url))
+    }
 }
 
 impl Default for UiConfig {
@@ -175,6 +218,8 @@ impl Default for UiConfig {
             copy_link_after_upload: false,
             recurse_folders: false,
             notify_when_done: true,
+            link_format: LinkFormatSetting::default(),
+            link_template: String::new(),
         }
     }
 }
@@ -338,6 +383,19 @@ impl Config {
                 "fill in both Access key and Secret key, or leave both empty to use the AWS credential chain".into(),
             );
         }
+        if let Some(problem) = public_base_url_problem(&storage.public_base_url) {
+            bad(KEY_PUBLIC_BASE_URL, problem);
+        } else if storage.public_base().is_some() && storage.uses_local_store() {
+            bad(
+                KEY_PUBLIC_BASE_URL,
+                format!(
+                    "{PUBLIC_BASE_URL_LABEL} needs an endpoint, because the built-in store only serves signed links."
+                ),
+            );
+        }
+        if let Some(problem) = storage.proxy.problem() {
+            bad(KEY_PROXY, problem);
+        }
         let upload = &self.upload;
         if upload.max_size_mb == 0 {
             bad("upload.max_size_mb", "Max file size must be at least 1 MiB".into());
@@ -377,6 +435,11 @@ impl Config {
         }
         if upload.max_side_px == 0 || upload.max_megapixels == 0 {
             bad("upload.max_side_px", "the image size limits must be at least 1".into());
+        }
+        let ui = &self.ui;
+        let template_used = ui.link_format == LinkFormatSetting::Custom || !ui.link_template.trim().is_empty();
+        if template_used && let Err(error) = LinkTemplate::parse(&ui.link_template) {
+            bad(KEY_LINK_TEMPLATE, error.to_string());
         }
         errors
     }

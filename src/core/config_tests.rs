@@ -180,3 +180,112 @@ fn a_config_path_that_cannot_be_read_is_not_reported_as_missing() {
     assert!(matches!(Config::load_existing(&gone), Err(ConfigError::Missing { .. })));
     assert_eq!(Config::load(&gone).unwrap(), Config::default());
 }
+
+#[test]
+fn a_public_base_url_is_checked_under_its_key_and_needs_an_endpoint() {
+    let mut config = Config::default();
+    config.storage.endpoint = "https://s3.example.test".into();
+    config.storage.public_base_url = "cdn.example.com".into();
+    let error = config.validate().unwrap_err();
+    assert_eq!(error.key, KEY_PUBLIC_BASE_URL);
+    assert!(
+        error.problem.starts_with("Public base URL must start with"),
+        "{}",
+        error.problem
+    );
+    config.storage.public_base_url = "https://cdn.example.com/".into();
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(config.storage.public_base(), Some("https://cdn.example.com/"));
+    config.storage.endpoint = String::new();
+    let error = config.validate().unwrap_err();
+    assert_eq!(
+        (error.key, error.problem.as_str()),
+        (
+            KEY_PUBLIC_BASE_URL,
+            "Public base URL needs an endpoint, because the built-in store only serves signed links."
+        )
+    );
+}
+
+#[test]
+fn an_empty_public_base_url_is_not_written() {
+    let text = Config::default().to_toml();
+    assert!(!text.contains("public_base_url"), "{text}");
+}
+
+#[test]
+fn a_custom_link_format_needs_a_valid_template_under_its_key() {
+    let mut config = Config::from_toml("[ui]\nlink_format = \"custom\"\n").unwrap();
+    assert_eq!(config.ui.link_format, crate::core::LinkFormatSetting::Custom);
+    let error = config.validate().unwrap_err();
+    assert_eq!(error.key, KEY_LINK_TEMPLATE);
+    assert!(
+        error.problem.starts_with("The link template is empty"),
+        "{}",
+        error.problem
+    );
+    config.ui.link_template = "[img]{link}[/img]".into();
+    assert!(config.validate().unwrap_err().problem.contains("{link}"));
+    config.ui.link_template = "[img]{url}[/img]".into();
+    assert_eq!(config.validate(), Ok(()));
+    assert_eq!(
+        config.ui.link_text(),
+        crate::core::LinkText::Template(crate::core::LinkTemplate::parse("[img]{url}[/img]").unwrap())
+    );
+    let bbcode = Config::from_toml("[ui]\nlink_format = \"bbcode\"\n").unwrap();
+    assert_eq!(
+        bbcode.ui.link_text(),
+        crate::core::LinkText::Format(crate::core::LinkFormat::BbCode)
+    );
+    assert!(Config::from_toml("[ui]\nlink_format = \"rst\"\n").is_err());
+}
+
+#[test]
+fn link_and_proxy_settings_round_trip_per_profile_keeping_comments() {
+    use crate::core::{LinkFormatSetting, ProxySetting};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "# mine\n[ui]\n# how links are copied\nlink_format = \"url\"\n").unwrap();
+    let mut config = Config::load(&path).unwrap();
+    config.storage.endpoint = "https://s3.example.test".into();
+    config.storage.public_base_url = "https://cdn.example.com/p".into();
+    config.storage.proxy = ProxySetting::new("http://me:pw@proxy.example.com:3128");
+    let work = StorageConfig {
+        endpoint: "http://minio.example.test:9000".into(),
+        public_base_url: "http://minio.example.test:9000/photos".into(),
+        proxy: ProxySetting::new("none"),
+        ..StorageConfig::default()
+    };
+    config.other_profiles.insert("work".into(), work);
+    config.ui.link_format = LinkFormatSetting::Custom;
+    config.ui.link_template = "[img]{url}[/img]".into();
+    config.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("# how links are copied\nlink_format = \"custom\""),
+        "{text}"
+    );
+    assert!(text.contains("link_template = \"[img]{url}[/img]\""), "{text}");
+    let loaded = Config::load(&path).unwrap();
+    assert_eq!(loaded, config);
+    assert_eq!(loaded.profile_settings("work").unwrap().proxy.as_str(), "none");
+
+    config.storage.public_base_url.clear();
+    config.storage.proxy = ProxySetting::default();
+    config.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains("cdn.example.com") && !text.contains("proxy.example.com"),
+        "{text}"
+    );
+    assert_eq!(Config::load(&path).unwrap(), config);
+}
+
+#[test]
+fn a_bad_proxy_is_flagged_under_its_key() {
+    let mut config = Config::default();
+    config.storage.proxy = crate::core::ProxySetting::new("socks5://p:1080");
+    let error = config.validate().unwrap_err();
+    assert_eq!(error.key, KEY_PROXY);
+    assert!(error.problem.starts_with("Proxy must start with"), "{}", error.problem);
+}

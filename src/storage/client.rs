@@ -35,6 +35,8 @@ pub struct S3Store {
     /// The AWS credential chain when Settings hold no keys: it may hand out
     /// temporary credentials (SSO, session tokens), which end signed links early.
     pub(crate) chain_credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+    /// `storage.public_base_url`: links are `{base}/{key}` instead of pre-signed.
+    pub(crate) public_base_url: Option<String>,
 }
 
 impl std::fmt::Debug for S3Store {
@@ -52,7 +54,7 @@ impl S3Store {
             "" => FALLBACK_REGION.to_owned(),
             region => region.to_owned(),
         };
-        let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref())?;
+        let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref(), &settings.proxy)?;
         let mut chain_credentials = None;
         let mut builder = if settings.access_key.is_empty() {
             let shared = aws_config::defaults(BehaviorVersion::latest())
@@ -110,6 +112,7 @@ impl S3Store {
             checksum: settings.checksum,
             chain_credentials,
             checksum_memory: Arc::new(checksum_memory),
+            public_base_url: settings.public_base().map(str::to_owned),
         })
     }
 

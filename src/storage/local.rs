@@ -8,7 +8,8 @@
 //! tests, not a place to keep the only copy of photos.
 
 use crate::core::private_file::write_private_atomically;
-use crate::core::{Config, Secret, StorageConfig};
+use crate::core::proxy::NO_PROXY_VALUE;
+use crate::core::{Config, ProxySetting, Secret, StorageConfig};
 use crate::storage::client::S3Store;
 use crate::storage::error::StorageError;
 use crate::storage::local_region::LocalService;
@@ -247,7 +248,9 @@ impl LocalStore {
             secret_key: self.state.secret_key.clone(),
             path_style: true,
             ca_file: None,
-            checksum: Default::default(),
+            // The store is on 127.0.0.1: never through the user's proxy.
+            proxy: ProxySetting::new(NO_PROXY_VALUE),
+            ..StorageConfig::default()
         }
     }
 }

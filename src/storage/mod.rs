@@ -17,6 +17,7 @@ mod multipart;
 mod presign;
 mod probe;
 mod progress;
+mod proxy;
 mod region;
 mod retry;
 mod tls;

@@ -28,6 +28,14 @@ impl S3Store {
         Ok(request.uri().to_owned())
     }
 
+    /// The public, never-expiring link of `key` when the settings name a public
+    /// base URL (`{base}/{key}`, the key percent-encoded once); `None` when
+    /// links are pre-signed.
+    pub fn public_url(&self, key: &str) -> Option<String> {
+        let base = self.public_base_url.as_deref()?;
+        Some(crate::core::public_url::public_url(base, key))
+    }
+
     /// When the credentials in use stop working, if they are temporary (SSO,
     /// session tokens from the AWS chain): a link signed with them dies then,
     /// whatever its own expiry says. `None` for keys from Settings.

@@ -1,9 +1,10 @@
 //! Which certificate authorities an https endpoint may use: the system's
 //! store, plus PEM files named by the profile (`ca_file`), by `AWS_CA_BUNDLE`
-//! (the AWS tools' convention) and by `SSL_CERT_FILE` (OpenSSL's).
+//! (the AWS tools' convention) and by `SSL_CERT_FILE` (OpenSSL's); and the
+//! proxy (see `proxy.rs`).
 
+use crate::core::ProxySetting;
 use crate::storage::error::StorageError;
-use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use aws_smithy_http_client::{Builder, ConnectorBuilder};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
@@ -13,9 +14,11 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// An HTTP(S) client that trusts the system's CAs and the extra ones named in
-/// the settings or the environment. Fails if `ca_file` or `AWS_CA_BUNDLE`
-/// cannot be read or holds no usable certificate.
-pub(crate) fn http_client(ca_file: Option<&Path>) -> Result<SharedHttpClient, StorageError> {
+/// the settings or the environment, and goes through the proxy the settings
+/// or the environment name. Fails if `ca_file` or `AWS_CA_BUNDLE` cannot be
+/// read or holds no usable certificate, or the proxy URL is unusable.
+pub(crate) fn http_client(ca_file: Option<&Path>, proxy: &ProxySetting) -> Result<SharedHttpClient, StorageError> {
+    let proxy = crate::storage::proxy::proxy_config(proxy)?;
     let mut trust = TrustStore::empty().with_native_roots(system_store_has_certificates());
     if let Some(path) = ca_file.filter(|p| !p.as_os_str().is_empty()) {
         trust = trust.with_pem_certificate(read_ca_file(path, "ca_file")?);
@@ -45,7 +48,7 @@ pub(crate) fn http_client(ca_file: Option<&Path>) -> Result<SharedHttpClient, St
         if let Some(components) = components {
             connector.set_sleep_impl(components.sleep_impl());
         }
-        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.set_proxy_config(Some(proxy.clone()));
         connector.build()
     }))
 }

@@ -21,7 +21,7 @@ use crate::ui::text::batch_notification_text;
 use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
-use crate::worker::{JobId, UnfinishedJob, WorkerHandle};
+use crate::worker::{Command, FolderMode, JobId, UnfinishedJob, WorkerHandle};
 use egui::{CentralPanel, Context, Panel, ViewportCommand};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -119,6 +119,19 @@ impl PicbucketApp {
     /// Logs every frame's time (see [`crate::ui::frame_log`]).
     pub(super) fn with_frame_log(mut self, log: Option<FrameLog>) -> Self {
         self.frame_log = log;
+        self
+    }
+
+    /// Queues the files the window was opened with (`picbucket FILE…`, "Open with").
+    pub fn with_initial_files(self, paths: Vec<PathBuf>) -> Self {
+        if !paths.is_empty() {
+            let folders = if self.config.ui.recurse_folders {
+                FolderMode::Recursive
+            } else {
+                FolderMode::Flat
+            };
+            self.worker.send(Command::AddFiles { paths, folders });
+        }
         self
     }
 

@@ -172,10 +172,13 @@ fn state_ui(ui: &mut Ui, record: &UploadRecord, link: Option<&SignedLink>, clock
         );
     } else if let Some(link) = link {
         ui.label(RichText::new(link_expiry_text(link, clock.now)).small().weak())
-            .on_hover_text(format!(
-                "The last link copied is valid until {}",
-                date_time_text(link.expires_at, clock.offset)
-            ));
+            .on_hover_text(match link.expires_at {
+                Some(at) => format!(
+                    "The last link copied is valid until {}",
+                    date_time_text(at, clock.offset)
+                ),
+                None => "A public link: it works as long as the object is stored".into(),
+            });
     }
 }
 

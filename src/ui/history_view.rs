@@ -167,7 +167,7 @@ mod tests {
     fn link(url: &str) -> SignedLink {
         SignedLink {
             url: url.into(),
-            expires_at: SystemTime::now() + Duration::from_secs(3600),
+            expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
             ends_with_credentials: false,
         }
     }

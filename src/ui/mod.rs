@@ -15,6 +15,7 @@ mod background;
 pub mod clipboard;
 mod drop_zone;
 mod frame_log;
+pub mod handoff;
 mod history_pages;
 mod history_perform;
 mod history_rows;
@@ -40,7 +41,7 @@ pub use notifications::{DesktopNotifications, MemoryNotifications, NotificationS
 
 use crate::core::Config;
 use crate::core::paths::APP_ID;
-use crate::worker::{LibraryLocation, WorkerHandle, WorkerOptions};
+use crate::worker::{Command, FolderMode, LibraryLocation, WorkerHandle, WorkerOptions};
 use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -68,8 +69,18 @@ pub fn spawn_worker(ctx: &egui::Context, config: &Config) -> std::io::Result<Wor
     )
 }
 
-/// Opens the window and runs until it is closed. Returns the exit code.
-pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
+/// Opens the window with `initial_paths` queued and runs until it is closed.
+/// Returns the exit code.
+pub fn run(config_path: PathBuf, initial_paths: Vec<PathBuf>) -> anyhow::Result<i32> {
+    // "Open with" while a window is open: that window queues the files.
+    let socket = handoff::socket_path();
+    if !initial_paths.is_empty() && socket.as_deref().is_some_and(|s| handoff::hand_over(s, &initial_paths)) {
+        return Ok(0);
+    }
+    let mut listener = socket.as_deref().and_then(handoff::Listener::bind);
+    // Borrowed by the app creator: the listener (and its socket file) must
+    // outlive the window, not just the creator.
+    let handoff = listener.as_mut();
     // Read while this is the only thread: afterwards the local offset may be unavailable.
     let utc_offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
     let (config, startup_problem) = match Config::load(&config_path) {
@@ -86,17 +97,36 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
         options,
         Box::new(move |cc| {
             let worker = spawn_worker(&cc.egui_ctx, &config)?;
+            if let Some(listener) = handoff {
+                serve_handoffs(listener, &worker, &cc.egui_ctx, &config);
+            }
             let clipboard = Box::new(SystemClipboard::new(cc.egui_ctx.clone()));
             let app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
                 .with_startup_problem(startup_problem)
                 .with_utc_offset(utc_offset)
-                .with_frame_log(frame_log::FrameLog::from_env());
+                .with_frame_log(frame_log::FrameLog::from_env())
+                .with_initial_files(initial_paths);
             Ok(Box::new(app))
         }),
     )
     .map_err(|error| anyhow::anyhow!("{error}"))
     .context("the window could not be opened (is a display available?)")?;
     Ok(0)
+}
+
+/// Files handed over by later `picbucket FILE…` runs go to the worker, and the window comes to the front.
+fn serve_handoffs(listener: &mut handoff::Listener, worker: &WorkerHandle, ctx: &egui::Context, config: &Config) {
+    let (sender, ctx) = (worker.sender(), ctx.clone());
+    let folders = if config.ui.recurse_folders {
+        FolderMode::Recursive
+    } else {
+        FolderMode::Flat
+    };
+    listener.serve(move |paths| {
+        sender.send(Command::AddFiles { paths, folders });
+        ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        ctx.request_repaint();
+    });
 }
 
 fn native_options() -> eframe::NativeOptions {

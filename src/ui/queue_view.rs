@@ -236,7 +236,10 @@ fn done_ui(ui: &mut Ui, row: &Row, link: &SignedLink, clock: Clock, actions: &mu
     ui.horizontal(|ui| {
         let expiry = link_expiry_text(link, clock.now);
         ui.label(RichText::new(expiry).weak())
-            .on_hover_text(format!("Valid until {}", date_time_text(link.expires_at, clock.offset)));
+            .on_hover_text(match link.expires_at {
+                Some(at) => format!("Valid until {}", date_time_text(at, clock.offset)),
+                None => "A public link: it works as long as the object is stored".into(),
+            });
         for format in COPY_FORMATS {
             let button = ui.button(format!("Copy {}", format.label()));
             if button.on_hover_text(copy_hint(format)).clicked() {

@@ -31,7 +31,7 @@ fn validated(queue: &mut QueueState, id: JobId) -> Option<QueueFollowup> {
 fn link(url: &str) -> SignedLink {
     SignedLink {
         url: url.into(),
-        expires_at: SystemTime::now() + Duration::from_secs(3600),
+        expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
         ends_with_credentials: false,
     }
 }

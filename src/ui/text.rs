@@ -16,9 +16,15 @@ const DAY_SECS: u64 = 24 * HOUR_SECS;
 /// (or less than half its lifetime, for short-lived links).
 const REFRESH_MARGIN: Duration = Duration::from_secs(HOUR_SECS);
 
+/// What a public link (through the destination's public base URL) shows for its expiry.
+pub const PUBLIC_LINK_TEXT: &str = "public link, does not expire";
+
 /// The expiry of a link, saying so when temporary credentials end it early.
 pub fn link_expiry_text(link: &SignedLink, now: SystemTime) -> String {
-    let text = expiry_text(link.expires_at, now);
+    let Some(expires_at) = link.expires_at else {
+        return PUBLIC_LINK_TEXT.into();
+    };
+    let text = expiry_text(expires_at, now);
     if link.ends_with_credentials {
         format!("{text} (when the temporary credentials it was signed with end)")
     } else {
@@ -62,7 +68,8 @@ pub fn date_time_text(at: SystemTime, offset: UtcOffset) -> String {
 /// Whether to sign a fresh link before copying this one.
 pub fn link_needs_refresh(link: &SignedLink, now: SystemTime, lifetime: Duration) -> bool {
     let margin = REFRESH_MARGIN.min(lifetime / 2);
-    link.expires_at.duration_since(now).map_or(true, |left| left < margin)
+    link.expires_at
+        .is_some_and(|at| at.duration_since(now).map_or(true, |left| left < margin))
 }
 
 /// "812 KiB · 1920×1080 px · JPEG", with whatever is known yet.
@@ -274,7 +281,7 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let mut link = SignedLink {
             url: "http://x".into(),
-            expires_at: now + Duration::from_secs(HOUR_SECS),
+            expires_at: Some(now + Duration::from_secs(HOUR_SECS)),
             ends_with_credentials: false,
         };
         assert_eq!(link_expiry_text(&link, now), "expires in 1 h 0 min");
@@ -290,7 +297,7 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let link = |secs| SignedLink {
             url: "http://x".into(),
-            expires_at: now + Duration::from_secs(secs),
+            expires_at: Some(now + Duration::from_secs(secs)),
             ends_with_credentials: false,
         };
         let week = Duration::from_secs(7 * DAY_SECS);
@@ -299,6 +306,10 @@ mod tests {
         // A 30-minute link is not renewed right after it was signed.
         assert!(!link_needs_refresh(&link(29 * 60), now, Duration::from_secs(30 * 60)));
         assert!(link_needs_refresh(&link(10 * 60), now, Duration::from_secs(30 * 60)));
+        // A public link is never renewed and says it does not expire.
+        let public = SignedLink::public("https://cdn.example.com/k".into());
+        assert!(!link_needs_refresh(&public, now, week));
+        assert_eq!(link_expiry_text(&public, now), PUBLIC_LINK_TEXT);
     }
 
     #[test]

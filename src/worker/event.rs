@@ -59,14 +59,27 @@ pub struct UnfinishedJob {
     pub profile: String,
 }
 
-/// A pre-signed URL and when it stops working.
+/// A link to an uploaded object and when it stops working: a pre-signed URL,
+/// or a public one (`{public_base_url}/{key}`) that never expires.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedLink {
     pub url: String,
-    pub expires_at: SystemTime,
+    /// `None`: a public link, which does not expire.
+    pub expires_at: Option<SystemTime>,
     /// Signed with temporary credentials that end before the link's own
     /// expiry: `expires_at` is when the credentials end.
     pub ends_with_credentials: bool,
+}
+
+impl SignedLink {
+    /// A public link, which never expires and is never signed again.
+    pub fn public(url: String) -> Self {
+        Self {
+            url,
+            expires_at: None,
+            ends_with_credentials: false,
+        }
+    }
 }
 
 #[derive(Debug)]

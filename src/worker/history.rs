@@ -27,12 +27,18 @@ impl LinkCache {
     fn fresh(&self, record: RecordId, expiry: LinkExpiry, now: SystemTime) -> Option<SignedLink> {
         let links = self.0.lock().ok()?;
         let link = links.get(&record)?;
+        let expires_at = link.expires_at?;
         // A link asked for with a shorter expiry than the cached one is signed anew.
-        let long_enough = link.expires_at <= now + expiry.as_duration() + Duration::from_secs(60);
-        (link.expires_at > now + LINK_RENEW_MARGIN.min(expiry.as_duration() / 2) && long_enough).then(|| link.clone())
+        let long_enough = expires_at <= now + expiry.as_duration() + Duration::from_secs(60);
+        (expires_at > now + LINK_RENEW_MARGIN.min(expiry.as_duration() / 2) && long_enough).then(|| link.clone())
     }
 
+    /// Keeps a signed link; public links are not kept (they cost nothing to
+    /// make, and must follow a changed public base URL at once).
     fn put(&self, record: RecordId, link: SignedLink) {
+        if link.expires_at.is_none() {
+            return;
+        }
         if let Ok(mut links) = self.0.lock() {
             links.insert(record, link);
         }

@@ -448,15 +448,19 @@ async fn object_key(config: &Config, ready: &ReadyImage) -> Result<String, Stora
     }))
 }
 
-/// Signs a link now; the expiry is counted from the moment of signing.
+/// The link for `key`: the public one when the destination has a public base
+/// URL, otherwise one signed now (the expiry counted from the moment of signing).
 pub async fn sign(store: &S3Store, key: &str, expiry: LinkExpiry) -> Result<SignedLink, StorageError> {
+    if let Some(url) = store.public_url(key) {
+        return Ok(SignedLink::public(url));
+    }
     let signed_at = SystemTime::now();
     let url = store.presign_get(key, expiry).await?;
     let own_end = signed_at + expiry.as_duration();
     let credentials_end = store.credentials_expire_at().await.filter(|end| *end < own_end);
     Ok(SignedLink {
         url,
-        expires_at: credentials_end.unwrap_or(own_end),
+        expires_at: Some(credentials_end.unwrap_or(own_end)),
         ends_with_credentials: credentials_end.is_some(),
     })
 }

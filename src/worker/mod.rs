@@ -24,6 +24,7 @@ pub use destinations::{Destination, Destinations};
 pub use event::{Event, Failure, SignedLink, StoreInfo, UnfinishedJob};
 pub use folders::MAX_FILES_PER_FOLDER;
 pub use history::destination_for;
+pub use job::sign as link_for;
 pub use records::LibraryLocation;
 
 use crate::core::Config;

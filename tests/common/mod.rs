@@ -2,6 +2,7 @@
 //! 127.0.0.1 with signature checks on, and helpers to reach it.
 #![allow(dead_code)]
 
+pub mod forward_proxy;
 pub mod harness;
 pub mod proxy;
 
