@@ -196,3 +196,25 @@ fn a_dropped_folder_says_what_it_skipped() {
         window_text(&harness)
     );
 }
+
+#[test]
+fn ctrl_c_uses_the_chosen_link_format() {
+    let clipboard = MemoryClipboard::new();
+    let mut config = Config::default();
+    config.ui.link_format = picbucket::core::LinkFormatSetting::Custom;
+    config.ui.link_template = "[img]{url}[/img] {key} {width}x{height}".into();
+    let (mut harness, fake, _dir) = fake_app(config, &clipboard);
+    let id = added(&fake, 1, "a.png");
+    uploaded(&fake, id, "http://127.0.0.1:9/photos/1");
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::ListBoxOption, "a.png")
+        .click_accesskit();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.run();
+    assert_eq!(
+        clipboard.texts(),
+        vec!["[img]http://127.0.0.1:9/photos/1[/img] key-1 1x1".to_owned()]
+    );
+}

@@ -201,3 +201,42 @@ fn a_region_corrected_during_uploads_is_written_into_the_settings_file() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn public_base_url_and_proxy_are_checked_as_typed_and_saved() {
+    let clipboard = MemoryClipboard::new();
+    let mut config = Config::default();
+    config.storage.endpoint = "http://127.0.0.1:9".into();
+    let (mut harness, _fake, dir) = fake_app(config, &clipboard);
+    open_settings(&mut harness);
+    harness
+        .get_by_label("Public base URL")
+        .set_text_value_accesskit("cdn.example.com");
+    harness.get_by_label("Proxy").set_text_value_accesskit("proxy.lan:3128");
+    harness.run();
+    assert!(
+        shows(&harness, "Public base URL must start with https:// or http://"),
+        "{}",
+        window_text(&harness)
+    );
+    assert!(shows(&harness, "Proxy must start with http:// or https://"));
+    assert!(shows(&harness, "Fix the fields marked in red to save."));
+
+    harness
+        .get_by_label("Public base URL")
+        .set_text_value_accesskit("https://cdn.example.com/photos");
+    harness
+        .get_by_label("Proxy")
+        .set_text_value_accesskit("http://proxy.lan:3128");
+    harness.run();
+    harness.get_by_label("Save").click();
+    step_until(
+        &mut harness,
+        "the dialog to close",
+        |h| h.query_by_label("Test connection").is_none(),
+        250,
+    );
+    let saved = Config::load(&dir.path().join("config.toml")).unwrap();
+    assert_eq!(saved.storage.public_base_url, "https://cdn.example.com/photos");
+    assert_eq!(saved.storage.proxy.as_str(), "http://proxy.lan:3128");
+}

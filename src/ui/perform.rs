@@ -1,12 +1,12 @@
 //! What the app does with worker events, background results and user
 //! actions: the only place that sends commands to the worker.
 
-use crate::core::LinkFormat;
+use crate::core::{LinkFormat, LinkInfo, LinkText};
 use crate::ui::actions::{Action, View};
 use crate::ui::app::PicbucketApp;
 use crate::ui::background::{SavePurpose, UiMessage};
 use crate::ui::settings_view::{SettingsOutcome, SettingsView};
-use crate::ui::state::QueueFollowup;
+use crate::ui::state::{QueueFollowup, RowStatus};
 use crate::ui::text::{FolderScanText, clipboard_image_name, link_needs_refresh};
 use crate::ui::thumbs::MAX_TEXTURES;
 use crate::ui::toast::ToastKind;
@@ -26,7 +26,7 @@ const RESIGN_WAIT_SECS: f64 = 5.0;
 #[derive(Debug)]
 pub struct PendingCopy {
     ids: Vec<JobId>,
-    format: LinkFormat,
+    format: LinkText,
     awaiting: BTreeSet<JobId>,
     /// `InputState::time` after which it copies anyway.
     deadline: f64,
@@ -184,8 +184,8 @@ impl PicbucketApp {
                 self.queue.mark_started_all();
             }
             Action::ClearFinished => self.remove_rows(self.queue.clearable_ids()),
-            Action::CopyAllLinks => self.request_copy(ctx, self.queue.done_ids(), LinkFormat::Url),
-            Action::Copy { id, format } => self.request_copy(ctx, vec![id], format),
+            Action::CopyAllLinks => self.request_copy(ctx, self.queue.done_ids(), LinkFormat::Url.into()),
+            Action::Copy { id, format } => self.request_copy(ctx, vec![id], format.into()),
             Action::Cancel(id) => {
                 self.worker.send(Command::Cancel(id));
                 self.queue.mark_cancel_requested(id);
@@ -228,9 +228,9 @@ impl PicbucketApp {
         }
     }
 
-    /// The format Ctrl+C and automatic copying use.
-    fn copy_format(&self) -> LinkFormat {
-        LinkFormat::Url
+    /// The format Ctrl+C and automatic copying use (`[ui] link_format`).
+    fn copy_format(&self) -> LinkText {
+        self.config.ui.link_text()
     }
 
     fn settings_outcome(&mut self, outcome: SettingsOutcome) {
@@ -273,7 +273,7 @@ impl PicbucketApp {
     }
 
     /// Copies the links of `ids`, first renewing those about to expire.
-    fn request_copy(&mut self, ctx: &Context, ids: Vec<JobId>, format: LinkFormat) {
+    fn request_copy(&mut self, ctx: &Context, ids: Vec<JobId>, format: LinkText) {
         let now = SystemTime::now();
         let lifetime = self.config.upload.link_expiry.as_duration();
         let awaiting: BTreeSet<JobId> = ids
@@ -314,7 +314,18 @@ impl PicbucketApp {
             .ids
             .iter()
             .filter_map(|&id| self.queue.row(id))
-            .filter_map(|row| row.link().map(|link| pending.format.render(&link.url, &row.name)))
+            .filter_map(|row| {
+                let RowStatus::Done { key, link } = &row.status else {
+                    return None;
+                };
+                let info = LinkInfo {
+                    url: &link.url,
+                    filename: &row.name,
+                    key,
+                    dimensions: row.dimensions,
+                };
+                Some(pending.format.render(&info))
+            })
             .collect();
         if texts.is_empty() {
             self.toasts.show(ctx, "There is no link to copy", ToastKind::Info);

@@ -1,6 +1,7 @@
 //! The settings being edited: a draft copy of `Config` plus the text of the
 //! fields that are not plain strings, checked field by field. Pure.
 
+use crate::core::proxy::ProxySetting;
 use crate::core::{Config, LinkExpiry, Secret};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,6 +12,7 @@ pub const KEY_SECRET: &str = "storage.secret_key";
 pub const KEY_EXPIRY: &str = "upload.link_expiry";
 pub const KEY_MAX_SIZE: &str = "upload.max_size_mb";
 pub const KEY_TEMPLATE: &str = "upload.key_template";
+pub use crate::core::config::{KEY_LINK_TEMPLATE, KEY_PROXY, KEY_PUBLIC_BASE_URL};
 
 /// Problems by config key (e.g. `storage.bucket`), one sentence each.
 pub type FieldErrors = BTreeMap<&'static str, String>;
@@ -26,6 +28,8 @@ pub struct SettingsDraft {
     /// Kept while the local store is chosen, so switching back restores it.
     pub endpoint: String,
     pub secret_key: String,
+    /// The proxy as typed (may hold a password, so `Debug` masks it).
+    pub proxy: String,
     pub link_expiry: String,
     pub max_size_mb: String,
 }
@@ -37,6 +41,7 @@ impl fmt::Debug for SettingsDraft {
             .field("use_local_store", &self.use_local_store)
             .field("endpoint", &self.endpoint)
             .field("secret_key", &Secret::new(self.secret_key.as_str()))
+            .field("proxy", &ProxySetting::new(self.proxy.as_str()))
             .field("link_expiry", &self.link_expiry)
             .field("max_size_mb", &self.max_size_mb)
             .finish()
@@ -50,6 +55,7 @@ impl SettingsDraft {
             use_local_store: config.storage.uses_local_store(),
             endpoint: config.storage.endpoint.clone(),
             secret_key: config.storage.secret_key.expose().to_owned(),
+            proxy: config.storage.proxy.as_str().to_owned(),
             link_expiry: config.upload.link_expiry.to_string(),
             max_size_mb: config.upload.max_size_mb.to_string(),
         }
@@ -72,6 +78,8 @@ impl SettingsDraft {
         }
         config.storage.bucket = config.storage.bucket.trim().to_owned();
         config.storage.secret_key = Secret::new(self.secret_key.clone());
+        config.storage.proxy = ProxySetting::new(self.proxy.trim());
+        config.storage.public_base_url = config.storage.public_base_url.trim().to_owned();
         match LinkExpiry::parse(&self.link_expiry) {
             Ok(expiry) => config.upload.link_expiry = expiry,
             Err(problem) => {

@@ -2,9 +2,11 @@
 //! the connection through the worker and asks the app to save.
 
 use crate::core::Config;
+use crate::core::LinkFormatSetting;
 use crate::storage::ConnectionReport;
 use crate::ui::settings_form::{
-    FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_MAX_SIZE, KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
+    FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_LINK_TEMPLATE, KEY_MAX_SIZE, KEY_PROXY, KEY_PUBLIC_BASE_URL,
+    KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
 };
 use egui::text::LayoutJob;
 use egui::{
@@ -223,6 +225,23 @@ impl SettingsView {
                     ),
                 );
                 ui.end_row();
+                let label = ui.add_enabled_ui(server, |ui| ui.label("Public base URL")).inner;
+                let public_base = &mut draft.config.storage.public_base_url;
+                field_ui(ui, label.id, errors.get(KEY_PUBLIC_BASE_URL), |ui| {
+                    ui.add_enabled(
+                        server,
+                        TextEdit::singleline(public_base).hint_text("empty: pre-signed links that expire"),
+                    )
+                });
+                let label = ui.add_enabled_ui(server, |ui| ui.label("Proxy")).inner;
+                let proxy = &mut draft.proxy;
+                field_ui(ui, label.id, errors.get(KEY_PROXY), |ui| {
+                    ui.add_enabled(
+                        server,
+                        TextEdit::singleline(proxy)
+                            .hint_text("empty: HTTPS_PROXY from the environment; none: no proxy"),
+                    )
+                });
             });
         ui.add_space(8.0);
         ui.strong("Uploads");
@@ -246,6 +265,28 @@ impl SettingsView {
                 field_ui(ui, label.id, errors.get(KEY_TEMPLATE), |ui| {
                     ui.add(TextEdit::singleline(template).hint_text("{uuid}_{filename}"))
                 });
+                let label = ui.label("Copy links as");
+                let link_format = &mut draft.config.ui.link_format;
+                plain_field_ui(ui, label.id, |ui| {
+                    egui::ComboBox::from_id_salt("link-format")
+                        .selected_text(link_format.label())
+                        .show_ui(ui, |ui| {
+                            for choice in LinkFormatSetting::ALL {
+                                ui.selectable_value(link_format, choice, choice.label());
+                            }
+                        })
+                        .response
+                });
+                let custom = *link_format == LinkFormatSetting::Custom;
+                let label = ui.add_enabled_ui(custom, |ui| ui.label("Link template")).inner;
+                let link_template = &mut draft.config.ui.link_template;
+                field_ui(ui, label.id, errors.get(KEY_LINK_TEMPLATE), |ui| {
+                    ui.add_enabled(
+                        custom,
+                        TextEdit::singleline(link_template)
+                            .hint_text("[img]{url}[/img] — {url} {filename} {key} {width} {height}"),
+                    )
+                });
             });
         ui.add_space(8.0);
         ui.strong("Window");
@@ -253,7 +294,7 @@ impl SettingsView {
         ui.checkbox(&mut window.auto_upload, "Upload files as soon as they are checked");
         ui.checkbox(
             &mut window.copy_link_after_upload,
-            "Copy the link when a single upload finishes",
+            "Copy the link when a single upload finishes (as chosen in Copy links as)",
         );
         ui.checkbox(&mut window.recurse_folders, "Include subfolders of dropped folders");
         ui.checkbox(
