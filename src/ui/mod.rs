@@ -28,6 +28,7 @@ mod resume_banner;
 mod row;
 mod settings_form;
 mod settings_view;
+mod settings_widgets;
 pub mod state;
 mod text;
 mod thumbs;

@@ -8,24 +8,14 @@ use crate::ui::settings_form::{
     FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_LINK_TEMPLATE, KEY_MAX_SIZE, KEY_PROXY, KEY_PUBLIC_BASE_URL,
     KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
 };
-use egui::text::LayoutJob;
-use egui::{
-    Align, Align2, Context, Id, Key, Layout, Modal, Modifiers, Response, RichText, ScrollArea, Sense, TextEdit,
-    TextStyle, Ui, Vec2, vec2,
-};
+use crate::ui::settings_widgets::{check_mark_ui, field_ui, ok_color, plain_field_ui, wrapped_ui};
+use egui::{Align, Align2, Context, Id, Key, Layout, Modal, Modifiers, RichText, ScrollArea, TextEdit, Ui, vec2};
 
 /// The label column of both grids, so their fields line up.
 const LABEL_WIDTH: f32 = 130.0;
 
-/// Widest a field (and the problem under it) gets, in points.
-const FIELD_WIDTH: f32 = 360.0;
-
 /// Space above the dialog, in points.
 const TOP_MARGIN: f32 = 24.0;
-
-/// Lines kept free under a field for its problem (longer ones are cut, with
-/// the whole sentence in the tooltip).
-const PROBLEM_ROWS: usize = 2;
 
 /// What the dialog asks the app to do.
 #[derive(Debug)]
@@ -368,55 +358,4 @@ impl SettingsView {
 fn config_for_enter(draft: &SettingsDraft) -> Option<Config> {
     let (config, errors) = draft.build();
     errors.is_empty().then_some(config)
-}
-
-/// One grid cell: the field (tied to the label left of it for screen readers
-/// and tests) and, under it, room for its problem that is there whether or
-/// not there is one, so the dialog never moves under the pointer.
-fn field_ui(ui: &mut Ui, label_id: Id, error: Option<&String>, add_field: impl FnOnce(&mut Ui) -> Response) {
-    ui.vertical(|ui| {
-        ui.set_max_width(FIELD_WIDTH);
-        add_field(ui).labelled_by(label_id);
-        let color = ui.visuals().error_fg_color;
-        let font = TextStyle::Body.resolve(ui.style());
-        let reserved = ui.fonts_mut(|fonts| fonts.row_height(&font)) * PROBLEM_ROWS as f32;
-        let text = error.cloned().unwrap_or_default();
-        let mut job = LayoutJob::simple(text, font, color, FIELD_WIDTH);
-        job.wrap.max_rows = PROBLEM_ROWS;
-        let galley = ui.fonts_mut(|fonts| fonts.layout_job(job));
-        let (rect, _) = ui.allocate_exact_size(vec2(FIELD_WIDTH, reserved), Sense::hover());
-        ui.put(rect, egui::Label::new(galley).selectable(false));
-    });
-    ui.end_row();
-}
-
-/// A field without a problem of its own (no room reserved).
-fn plain_field_ui(ui: &mut Ui, label_id: Id, add_field: impl FnOnce(&mut Ui) -> Response) {
-    ui.vertical(|ui| {
-        ui.set_max_width(FIELD_WIDTH);
-        add_field(ui).labelled_by(label_id);
-    });
-    ui.end_row();
-}
-
-/// A tick drawn with lines: egui's built-in fonts have no ✔.
-fn check_mark_ui(ui: &mut Ui, color: egui::Color32) {
-    let size = ui.fonts_mut(|fonts| fonts.row_height(&TextStyle::Body.resolve(ui.style())));
-    let (rect, _) = ui.allocate_exact_size(Vec2::splat(size), Sense::hover());
-    let at = |x: f32, y: f32| rect.min + vec2(x * rect.width(), y * rect.height());
-    let points = vec![at(0.15, 0.55), at(0.4, 0.8), at(0.85, 0.25)];
-    ui.painter()
-        .add(egui::Shape::line(points, egui::Stroke::new(2.0, color)));
-}
-
-fn wrapped_ui(ui: &mut Ui, text: String, color: egui::Color32) {
-    ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
-}
-
-fn ok_color(ui: &Ui) -> egui::Color32 {
-    if ui.visuals().dark_mode {
-        egui::Color32::from_rgb(110, 200, 120)
-    } else {
-        egui::Color32::from_rgb(20, 130, 40)
-    }
 }
