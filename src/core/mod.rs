@@ -8,6 +8,7 @@ pub mod config;
 pub mod expiry;
 pub mod image_kind;
 pub mod links;
+pub mod log_files;
 pub mod naming;
 pub mod paths;
 pub mod private_file;
