@@ -3,6 +3,7 @@
 use crate::core::ImageKind;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use tokio_util::sync::CancellationToken;
 
 /// A folder tree is not walked past this many files, so dropping `/` cannot
 /// hang the worker or fill memory.
@@ -10,11 +11,16 @@ pub const MAX_FILES_PER_FOLDER: usize = 10_000;
 const MAX_DEPTH: usize = 32;
 
 /// The image files under `dir` (by their first bytes, not their names),
-/// sorted by path; hidden files and folders are skipped.
-pub fn images_in_folder(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+/// sorted by path; hidden files and folders are skipped. Gives up (with
+/// nothing) once `stop` is cancelled: walking a large tree can take seconds,
+/// and the worker's runtime waits up to 2 s for blocking work when it stops.
+pub fn images_in_folder(dir: &Path, recursive: bool, stop: &CancellationToken) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![(dir.to_path_buf(), 0usize)];
     while let Some((folder, depth)) = pending.pop() {
+        if stop.is_cancelled() {
+            return Vec::new();
+        }
         let Ok(entries) = std::fs::read_dir(&folder) else {
             continue;
         };
@@ -23,6 +29,9 @@ pub fn images_in_folder(dir: &Path, recursive: bool) -> Vec<PathBuf> {
         for entry in entries {
             if found.len() >= MAX_FILES_PER_FOLDER {
                 return found;
+            }
+            if stop.is_cancelled() {
+                return Vec::new();
             }
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
@@ -62,12 +71,12 @@ pub fn scan_in_background(
     recursive: bool,
     sink: crate::worker::sink::EventSink,
     internal: crate::worker::internal::InternalSender,
-    quitting: tokio_util::sync::CancellationToken,
+    quitting: CancellationToken,
 ) {
     tokio::spawn(async move {
         let scanned = {
-            let dir = dir.clone();
-            tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive))
+            let (dir, stop) = (dir.clone(), quitting.clone());
+            tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive, &stop))
         };
         let found = tokio::select! {
             found = scanned => found.unwrap_or_default(),
@@ -107,10 +116,23 @@ mod tests {
                 .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
                 .collect()
         };
-        assert_eq!(names(images_in_folder(dir.path(), false)), ["a-no-extension", "b.png"]);
+        let go_on = CancellationToken::new();
         assert_eq!(
-            names(images_in_folder(dir.path(), true)),
+            names(images_in_folder(dir.path(), false, &go_on)),
+            ["a-no-extension", "b.png"]
+        );
+        assert_eq!(
+            names(images_in_folder(dir.path(), true, &go_on)),
             ["a-no-extension", "b.png", "sub/c.gif"]
         );
+    }
+
+    #[test]
+    fn a_scan_stops_when_the_worker_quits() {
+        let dir = tempfile::tempdir().unwrap();
+        write_image(dir.path(), "b.png", ImageFormat::Png, 4, 4);
+        let quitting = CancellationToken::new();
+        quitting.cancel();
+        assert!(images_in_folder(dir.path(), true, &quitting).is_empty());
     }
 }

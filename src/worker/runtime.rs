@@ -136,7 +136,9 @@ pub async fn run(
             }
         }
     }
+    let quitting = std::time::Instant::now();
     worker.quit(&mut internal_rx).await;
+    tracing::debug!(ms = quitting.elapsed().as_millis(), "worker loop finished its jobs");
     if let Some(keeper) = lease_keeper {
         keeper.abort();
     }
