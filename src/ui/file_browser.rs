@@ -212,6 +212,7 @@ impl FileBrowser {
         ui.horizontal(|ui| {
             let count = self.selected.len();
             let add_text = match count {
+                0 => "Add images".to_owned(),
                 1 => "Add 1 image".to_owned(),
                 n => format!("Add {n} images"),
             };
