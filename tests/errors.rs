@@ -274,3 +274,26 @@ fn test_connection_on_the_built_in_store_checks_the_drafts_bucket() {
     };
     assert_eq!(result.unwrap().bucket, "photos");
 }
+
+#[test]
+fn an_upload_whose_region_the_server_corrected_reports_it_for_the_settings() {
+    let server = garage_like_server();
+    let files = tempfile::tempdir().unwrap();
+    let photo = write_image(files.path(), "a.png", ImageFormat::Png, 8, 8);
+    let config = with_region(&server, "us-east-1");
+    let mut worker = WorkerHandle::spawn(config, WorkerOptions::default(), Arc::new(|| {})).unwrap();
+    worker.send(WorkerCommand::AddFiles {
+        paths: vec![photo],
+        folders: picbucket::worker::FolderMode::Flat,
+    });
+    let mut corrected = None;
+    wait_for(&mut worker, |event| match event {
+        Event::RegionCorrected { profile, region } => {
+            corrected = Some((profile.clone(), region.clone()));
+            false
+        }
+        Event::Failed { error, .. } => panic!("{error}"),
+        event => matches!(event, Event::Uploaded { .. }),
+    });
+    assert_eq!(corrected, Some(("default".to_owned(), "garage".to_owned())));
+}

@@ -58,7 +58,7 @@ fn dropped_images_upload_and_show_links_while_a_text_file_shows_why_it_was_rejec
         "two uploads and one rejection",
         |h| {
             count(h, |s| matches!(s, RowStatus::Done { .. })) == 2
-                && count(h, |s| matches!(s, RowStatus::Rejected(_))) == 1
+                && count(h, |s| matches!(s, RowStatus::Rejected { .. })) == 1
         },
         750,
     );
@@ -116,11 +116,20 @@ fn settings_test_a_missing_bucket_and_save_the_file() {
         window_text(&harness)
     );
 
+    // After a failed test, Save asks first.
     harness.get_by_label("Save").click();
+    harness.run();
+    assert!(
+        shows(&harness, "The connection test failed. Save these settings anyway?"),
+        "{}",
+        window_text(&harness)
+    );
+    assert!(!config_path.exists(), "nothing is saved before the answer");
+    harness.get_by_label("Save anyway").click();
     step_until(
         &mut harness,
         "the dialog to close",
-        |h| h.query_by_label("Save").is_none(),
+        |h| h.query_by_label("Save anyway").is_none() && h.query_by_label("Test connection").is_none(),
         250,
     );
     let saved = std::fs::read_to_string(&config_path).unwrap();
@@ -362,7 +371,7 @@ fn keyboard_opens_settings_and_escape_closes_them_without_saving() {
     let (mut harness, mut fake, dir) = fake_app(Config::default(), &clipboard);
     fake.send(Event::StoreFailed(
         StorageError::Config {
-            detail: "`storage.bucket`: the bucket name is empty".into(),
+            detail: "Bucket is empty: enter the name of the bucket to upload to".into(),
         }
         .into(),
     ));
@@ -375,7 +384,7 @@ fn keyboard_opens_settings_and_escape_closes_them_without_saving() {
     assert!(harness.query_by_label("Save").is_some(), "settings are open");
     harness.get_by_label("Bucket").set_text_value_accesskit("Not A Bucket");
     harness.run();
-    assert!(shows(&harness, "is not a bucket name"), "the field is flagged");
+    assert!(shows(&harness, "is not a valid name"), "the field is flagged");
     assert!(shows(&harness, "Fix the fields marked in red to save."));
 
     harness.key_press(Key::Escape);

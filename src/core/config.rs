@@ -163,6 +163,9 @@ pub struct UiConfig {
     pub copy_link_after_upload: bool,
     /// A dropped folder adds the images in its subfolders too.
     pub recurse_folders: bool,
+    /// A desktop notification when a batch finishes while the window is not
+    /// in front.
+    pub notify_when_done: bool,
 }
 
 impl Default for UiConfig {
@@ -171,11 +174,14 @@ impl Default for UiConfig {
             auto_upload: true,
             copy_link_after_upload: false,
             recurse_folders: false,
+            notify_when_done: true,
         }
     }
 }
 
-/// A setting that is out of range, with the key and what is allowed.
+/// A setting that is out of range: its key in the config file, and the
+/// problem in the words of the Settings dialog (its labels, not file keys),
+/// so the window can show `problem` alone.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("`{key}`: {problem}")]
 pub struct InvalidValue {
@@ -309,16 +315,19 @@ impl Config {
         if !endpoint.is_empty() && !has_scheme {
             bad(
                 "storage.endpoint",
-                format!("`{endpoint}` needs a scheme: write http://{endpoint} or https://{endpoint}"),
+                format!("Endpoint `{endpoint}` needs a scheme: write http://{endpoint} or https://{endpoint}"),
             );
         }
         if storage.bucket.trim().is_empty() {
-            bad("storage.bucket", "the bucket name is empty".into());
+            bad(
+                "storage.bucket",
+                "Bucket is empty: enter the name of the bucket to upload to".into(),
+            );
         } else if !is_plausible_bucket_name(&storage.bucket) {
             bad(
                 "storage.bucket",
                 format!(
-                    "`{}` is not a bucket name: use 3 to 63 lowercase letters, digits, dots and hyphens",
+                    "Bucket `{}` is not a valid name: use 3 to 63 lowercase letters, digits, dots and hyphens",
                     storage.bucket
                 ),
             );
@@ -326,17 +335,20 @@ impl Config {
         if storage.access_key.is_empty() != storage.secret_key.is_empty() {
             bad(
                 "storage.secret_key",
-                "set both access_key and secret_key, or leave both empty to use the AWS credential chain".into(),
+                "fill in both Access key and Secret key, or leave both empty to use the AWS credential chain".into(),
             );
         }
         let upload = &self.upload;
         if upload.max_size_mb == 0 {
-            bad("upload.max_size_mb", "must be at least 1".into());
+            bad("upload.max_size_mb", "Max file size must be at least 1 MiB".into());
         }
         if upload.allowed_types.is_empty() {
             bad(
                 "upload.allowed_types",
-                format!("lists no type; allowed: {}", describe_kinds(&ImageKind::ALL)),
+                format!(
+                    "no image type is allowed; allow at least one of {}",
+                    describe_kinds(&ImageKind::ALL)
+                ),
             );
         }
         if let Err(e) = KeyTemplate::parse(&upload.key_template) {
@@ -345,23 +357,26 @@ impl Config {
         if !(1..=64).contains(&upload.concurrency) {
             bad(
                 "upload.concurrency",
-                format!("{} is out of range; use 1 to 64", upload.concurrency),
+                format!("{} uploads at once is out of range; use 1 to 64", upload.concurrency),
             );
         }
         if upload.multipart_threshold_mb < 5 {
             bad(
                 "upload.multipart_threshold_mb",
-                "must be at least 5, the smallest part S3 accepts".into(),
+                "the multipart threshold must be at least 5 MiB, the smallest part S3 accepts".into(),
             );
         }
         if !(1..=20).contains(&upload.max_attempts) {
             bad(
                 "upload.max_attempts",
-                format!("{} is out of range; use 1 to 20", upload.max_attempts),
+                format!(
+                    "{} attempts per upload is out of range; use 1 to 20",
+                    upload.max_attempts
+                ),
             );
         }
         if upload.max_side_px == 0 || upload.max_megapixels == 0 {
-            bad("upload.max_side_px", "image size limits must be at least 1".into());
+            bad("upload.max_side_px", "the image size limits must be at least 1".into());
         }
         errors
     }

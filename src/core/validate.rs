@@ -82,6 +82,26 @@ pub enum Rejection {
     },
 }
 
+impl Rejection {
+    /// Whether checking the same file again can pass without the file's
+    /// contents changing: it may come back, get readable permissions, finish
+    /// being written, or the allowed size or types may be changed in Settings.
+    /// A file that is not an image, or a broken one, stays rejected.
+    pub fn may_pass_on_retry(&self) -> bool {
+        match self {
+            Self::Missing | Self::Unreadable(_) | Self::Empty | Self::TooLarge { .. } | Self::TypeNotAllowed { .. } => {
+                true
+            }
+            Self::Directory
+            | Self::NotRegularFile
+            | Self::NotAnImage
+            | Self::BadHeader { .. }
+            | Self::Truncated { .. }
+            | Self::TooManyPixels { .. } => false,
+        }
+    }
+}
+
 /// Checks `path` against `rules`, reading at most the image header and a few
 /// trailing bytes. Never blocks on a FIFO or device: those are refused from
 /// their metadata before any open.

@@ -502,3 +502,20 @@ fn a_gif_with_no_image_before_its_end_marker_says_so() {
         })
     );
 }
+
+#[test]
+fn only_rejections_a_retry_can_fix_offer_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.jpg");
+    std::fs::write(&text, "plain text").unwrap();
+    let not_an_image = validate(&text, &rules()).unwrap_err();
+    assert_eq!(not_an_image, Rejection::NotAnImage);
+    assert!(!not_an_image.may_pass_on_retry());
+    let missing = validate(&dir.path().join("gone.png"), &rules()).unwrap_err();
+    assert_eq!(missing, Rejection::Missing);
+    assert!(missing.may_pass_on_retry(), "the file may come back");
+    let too_large = Rejection::TooLarge { size: 10, max: 5 };
+    assert!(too_large.may_pass_on_retry(), "the limit can be raised in Settings");
+    assert!(!Rejection::Directory.may_pass_on_retry());
+    assert!(!Rejection::Truncated { kind: ImageKind::Png }.may_pass_on_retry());
+}

@@ -9,7 +9,7 @@ use crate::storage::{LocalStore, LocalStoreOptions, S3Store, StorageError};
 pub async fn connect(config: &Config) -> Result<(S3Store, Option<LocalStore>), StorageError> {
     if let Some(invalid) = config.field_errors().into_iter().next() {
         return Err(StorageError::Config {
-            detail: invalid.to_string(),
+            detail: invalid.problem,
         });
     }
     if config.storage.uses_local_store() {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 pub const ADD_IMAGES: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 pub const OPEN_SETTINGS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma);
+pub const COPY_LINKS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::C);
 /// Ctrl (not Cmd) on every platform: Cmd+H hides the app on macOS.
 pub const TOGGLE_HISTORY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::CTRL, Key::H);
 
@@ -80,6 +81,10 @@ pub enum Action {
         extend: bool,
     },
     RemoveSelected,
+    /// The × on a row: remove it (cancelling it if it is still running).
+    Remove(JobId),
+    /// Ctrl+C in the queue: copy the selected rows' links.
+    CopySelected,
     DismissNotice(usize),
     ShowView(View),
     ToggleHistory,
@@ -96,7 +101,8 @@ pub enum Action {
 ///
 /// While a dialog is open, or a text field has the keyboard, shortcuts and
 /// paste belong to that field; dropped files are always taken. The Delete
-/// key removes selected queue rows only while the queue is shown.
+/// key removes, and Ctrl+C copies the links of, the selected queue rows only
+/// while the queue is shown.
 pub fn input_actions(ctx: &Context, dialog_open: bool, view: View) -> Vec<Action> {
     let mut actions = Vec::new();
     let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -128,6 +134,12 @@ pub fn input_actions(ctx: &Context, dialog_open: bool, view: View) -> Vec<Action
             let backspace = cfg!(target_os = "macos") && i.consume_key(Modifiers::NONE, Key::Backspace);
             if i.consume_key(Modifiers::NONE, Key::Delete) || backspace {
                 actions.push(Action::RemoveSelected);
+            }
+            // The desktop integration turns Ctrl+C into a Copy event; a bare
+            // key event (tests, other integrations) counts the same, once.
+            let copy_event = i.events.iter().any(|event| matches!(event, egui::Event::Copy));
+            if i.consume_shortcut(&COPY_LINKS) || copy_event {
+                actions.push(Action::CopySelected);
             }
         }
         for event in &i.events {

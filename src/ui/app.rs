@@ -8,19 +8,22 @@ use crate::ui::background::OffThreadTasks;
 use crate::ui::clipboard::ClipboardSink;
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
 use crate::ui::file_picker::PickerState;
+use crate::ui::frame_log::FrameLog;
 use crate::ui::history_perform::DestinationSave;
 use crate::ui::history_rows::{delete_confirm_ui, history_ui};
 use crate::ui::history_view::HistoryView;
+use crate::ui::notifications::{DesktopNotifications, NotificationSink};
 use crate::ui::perform::PendingCopy;
-use crate::ui::queue_view::{Clock, queue_ui, summary_ui};
+use crate::ui::queue_view::{Clock, QueueListInput, queue_ui, summary_ui};
 use crate::ui::resume_banner::resume_banner_ui;
 use crate::ui::settings_view::SettingsView;
 use crate::ui::state::{QueueState, Row};
+use crate::ui::text::batch_notification_text;
 use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
-use crate::worker::{UnfinishedJob, WorkerHandle};
-use egui::{CentralPanel, Context, Panel};
+use crate::worker::{JobId, UnfinishedJob, WorkerHandle};
+use egui::{CentralPanel, Context, Panel, ViewportCommand};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 use time::UtcOffset;
@@ -55,6 +58,12 @@ pub struct PicbucketApp {
     /// Jobs earlier runs left unfinished, offered by the banner until answered.
     pub(super) unfinished: Vec<UnfinishedJob>,
     pub(super) destination_save: DestinationSave,
+    /// Queue rows laid out in the last frame: their thumbnails are kept.
+    pub(super) rows_on_screen: Vec<JobId>,
+    /// Frame times, when `PICBUCKET_FRAME_TIMES` asks for them.
+    frame_log: Option<FrameLog>,
+    /// Where "batch finished" notifications go.
+    notifications: Box<dyn NotificationSink>,
 }
 
 impl PicbucketApp {
@@ -85,6 +94,9 @@ impl PicbucketApp {
             history: HistoryView::default(),
             unfinished: Vec::new(),
             destination_save: DestinationSave::default(),
+            rows_on_screen: Vec::new(),
+            frame_log: None,
+            notifications: Box::new(DesktopNotifications::new(cc.egui_ctx.clone())),
         }
     }
 
@@ -104,6 +116,18 @@ impl PicbucketApp {
     /// The local time zone for dates (read before any thread started).
     pub fn with_utc_offset(mut self, offset: UtcOffset) -> Self {
         self.utc_offset = offset;
+        self
+    }
+
+    /// Sends "batch finished" notifications to `sink` instead of the desktop.
+    pub fn with_notifications(mut self, sink: Box<dyn NotificationSink>) -> Self {
+        self.notifications = sink;
+        self
+    }
+
+    /// Logs every frame's time (see [`crate::ui::frame_log`]).
+    pub(super) fn with_frame_log(mut self, log: Option<FrameLog>) -> Self {
+        self.frame_log = log;
         self
     }
 
@@ -165,9 +189,19 @@ impl eframe::App for PicbucketApp {
             self.on_message(ctx, message);
         }
         self.copy_when_due(ctx);
+        self.notify_finished_batch(ctx);
+        if self.notifications.take_clicked() {
+            // A click on "3 images uploaded" brings the window to the front.
+            ctx.send_viewport_cmd(ViewportCommand::Visible(true));
+            ctx.send_viewport_cmd(ViewportCommand::Minimized(false));
+            ctx.send_viewport_cmd(ViewportCommand::Focus);
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let (Some(log), Some(seconds)) = (&self.frame_log, frame.info().cpu_usage) {
+            log.record(seconds);
+        }
         let ctx = ui.ctx().clone();
         let dialog_open =
             self.settings.is_some() || self.history.confirm_delete.is_some() || self.picker.browser.is_some();
@@ -222,6 +256,22 @@ impl eframe::App for PicbucketApp {
 }
 
 impl PicbucketApp {
+    /// One notification per finished batch, when the window is not in front
+    /// (someone looking at the window sees the rows themselves).
+    fn notify_finished_batch(&mut self, ctx: &Context) {
+        let Some(summary) = self.queue.take_finished_batch() else {
+            return;
+        };
+        let in_front = ctx.input(|i| i.viewport().focused.unwrap_or(true) && i.viewport().minimized != Some(true));
+        if !self.config.ui.notify_when_done || in_front {
+            return;
+        }
+        let link_copied = summary.single_file && summary.uploaded == 1 && self.config.ui.copy_link_after_upload;
+        if let Some(body) = batch_notification_text(&summary, link_copied) {
+            self.notifications.notify(body);
+        }
+    }
+
     fn queue_view_ui(&mut self, ui: &mut egui::Ui, ctx: &Context, clock: Clock, actions: &mut Vec<Action>) {
         let empty = self.queue.rows().is_empty();
         if !empty {
@@ -240,7 +290,12 @@ impl PicbucketApp {
             drop_zone_ui(ui, zone);
             if !empty {
                 ui.add_space(6.0);
-                queue_ui(ui, &self.queue, &self.thumbs, clock, actions);
+                let input = QueueListInput {
+                    thumbs: &self.thumbs,
+                    clock,
+                    scroll_to: self.queue.take_scroll_target(),
+                };
+                self.rows_on_screen = queue_ui(ui, &self.queue, input, actions);
             }
         });
     }

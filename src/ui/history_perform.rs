@@ -135,6 +135,27 @@ impl PicbucketApp {
         }
     }
 
+    /// Keeps the region the server asked for in that destination's settings
+    /// (once: later uploads report the same region, which is then in them).
+    pub(super) fn region_corrected(&mut self, ctx: &Context, profile: &str, region: String) {
+        let settings = if profile == self.config.profile {
+            Some(&mut self.config.storage)
+        } else {
+            self.config.other_profiles.get_mut(profile)
+        };
+        let Some(settings) = settings.filter(|settings| settings.region != region) else {
+            return;
+        };
+        let text = format!("Region of {profile} set to `{region}`, the region its server asked for");
+        settings.region = region;
+        self.toasts.show(ctx, text, ToastKind::Info);
+        if self.destination_save.running {
+            self.destination_save.again = true;
+        } else {
+            self.save_destination();
+        }
+    }
+
     fn save_destination(&mut self) {
         let config = Box::new(self.config.clone());
         match self

@@ -16,11 +16,13 @@ pub mod clipboard;
 mod drop_zone;
 mod file_browser;
 mod file_picker;
+mod frame_log;
 mod history_pages;
 mod history_perform;
 mod history_rows;
 mod history_thumbs;
 pub mod history_view;
+pub mod notifications;
 mod perform;
 mod queue_view;
 mod resume_banner;
@@ -36,6 +38,7 @@ mod toolbar_view;
 pub use actions::View;
 pub use app::PicbucketApp;
 pub use clipboard::{ClipboardSink, MemoryClipboard, SystemClipboard};
+pub use notifications::{DesktopNotifications, MemoryNotifications, NotificationSink};
 
 use crate::core::Config;
 use crate::core::paths::APP_ID;
@@ -88,7 +91,8 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<i32> {
             let clipboard = Box::new(SystemClipboard::new(cc.egui_ctx.clone()));
             let app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
                 .with_startup_problem(startup_problem)
-                .with_utc_offset(utc_offset);
+                .with_utc_offset(utc_offset)
+                .with_frame_log(frame_log::FrameLog::from_env());
             Ok(Box::new(app))
         }),
     )

@@ -7,7 +7,7 @@ use crate::ui::app::PicbucketApp;
 use crate::ui::background::{SavePurpose, UiMessage};
 use crate::ui::settings_view::{SettingsOutcome, SettingsView};
 use crate::ui::state::QueueFollowup;
-use crate::ui::text::{clipboard_image_name, link_needs_refresh};
+use crate::ui::text::{FolderScanText, clipboard_image_name, link_needs_refresh};
 use crate::ui::thumbs::MAX_TEXTURES;
 use crate::ui::toast::ToastKind;
 use crate::worker::{Command, Event, FolderMode, JobId};
@@ -37,9 +37,10 @@ impl PicbucketApp {
         match event {
             Event::ConnectionTested(result) => {
                 if let Some(settings) = &mut self.settings {
-                    settings.connection_tested(result.map(|r| r.to_string()).map_err(|e| e.to_string()));
+                    settings.connection_tested(result.map_err(|e| e.to_string()));
                 }
             }
+            Event::RegionCorrected { profile, region } => self.region_corrected(ctx, &profile, region),
             Event::Warning(problem) => {
                 if self.notices.len() >= MAX_NOTICES {
                     self.notices.remove(0);
@@ -50,16 +51,25 @@ impl PicbucketApp {
                     pending.awaiting.clear();
                 }
             }
-            Event::FolderScanned { path, added, recursive } => {
+            Event::FolderScanned {
+                path,
+                added,
+                not_images,
+                subfolders_skipped,
+                hit_limit,
+                recursive,
+            } => {
                 let name = path
                     .file_name()
                     .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
-                let text = match (added, recursive) {
-                    (0, _) => format!("No images found in {name}"),
-                    (n, true) => format!("Added {n} image(s) from {name} and its subfolders"),
-                    (n, false) => format!("Added {n} image(s) from {name}"),
+                let scan = FolderScanText {
+                    added,
+                    not_images,
+                    subfolders_skipped,
+                    hit_limit,
+                    recursive,
                 };
-                self.toasts.show(ctx, text, ToastKind::Info);
+                self.toasts.show(ctx, scan.text(&name), ToastKind::Info);
             }
             event @ (Event::UnfinishedFound(_)
             | Event::ResumeClaimed { .. }
@@ -80,11 +90,12 @@ impl PicbucketApp {
         match followup {
             QueueFollowup::Thumbnail { id, thumbnail } => {
                 self.thumbs.insert(ctx, id, &thumbnail);
-                self.thumbs.evict(MAX_TEXTURES, &self.queue.finished_oldest_first());
+                self.thumbs
+                    .evict(MAX_TEXTURES, &self.queue.finished_oldest_first(), &self.rows_on_screen);
             }
             QueueFollowup::Uploaded { id, only_file_in_batch } => {
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {
-                    self.request_copy(ctx, vec![id], LinkFormat::Url);
+                    self.request_copy(ctx, vec![id], self.copy_format());
                 }
             }
             QueueFollowup::LinkRefreshed(id) => {
@@ -174,6 +185,19 @@ impl PicbucketApp {
             }
             Action::Select { id, extend } => self.queue.select(id, extend),
             Action::RemoveSelected => self.remove_rows(self.queue.selected_ids()),
+            Action::Remove(id) => self.remove_rows(vec![id]),
+            Action::CopySelected => {
+                let selected = self.queue.selected_ids();
+                if selected.is_empty() {
+                    self.toasts.show(
+                        ctx,
+                        "Select rows first (click a row; Ctrl+click adds more)",
+                        ToastKind::Info,
+                    );
+                } else {
+                    self.request_copy(ctx, selected, self.copy_format());
+                }
+            }
             Action::DismissNotice(index) => {
                 if index < self.notices.len() {
                     self.notices.remove(index);
@@ -191,6 +215,11 @@ impl PicbucketApp {
             Action::DiscardUnfinished => self.unfinished_action(false),
             Action::SwitchDestination(name) => self.switch_destination(ctx, &name),
         }
+    }
+
+    /// The format Ctrl+C and automatic copying use.
+    fn copy_format(&self) -> LinkFormat {
+        LinkFormat::Url
     }
 
     fn settings_outcome(&mut self, outcome: SettingsOutcome) {

@@ -7,10 +7,12 @@ use crate::ui::actions::Action;
 use crate::ui::state::{QueueState, Row, RowStatus};
 use crate::ui::text::{date_time_text, details_text, link_expiry_text};
 use crate::ui::thumbs::Thumbs;
+use crate::worker::JobId;
 use crate::worker::SignedLink;
+use egui::text::LayoutJob;
 use egui::{
-    Align, Frame, Label, Layout, ProgressBar, RichText, ScrollArea, Sense, TextureHandle, Ui, UiBuilder, Vec2,
-    WidgetInfo, load::SizedTexture,
+    Align, Label, Layout, ProgressBar, Rect, RichText, ScrollArea, Sense, StrokeKind, TextStyle, TextureHandle, Ui,
+    UiBuilder, Vec2, WidgetInfo, load::SizedTexture, pos2, vec2,
 };
 use std::time::SystemTime;
 use time::UtcOffset;
@@ -28,22 +30,49 @@ pub struct Clock {
     pub offset: UtcOffset,
 }
 
-/// All rows in a scroll area.
-pub fn queue_ui(ui: &mut Ui, queue: &QueueState, thumbs: &Thumbs, clock: Clock, actions: &mut Vec<Action>) {
+/// Height of one row, so that the list can lay out only the rows in view
+/// (thousands of rows cost no more per frame than a dozen).
+const ROW_HEIGHT: f32 = 80.0;
+
+/// Inner margin of a row.
+const ROW_MARGIN: f32 = 8.0;
+
+/// What the queue list needs besides the queue itself.
+pub struct QueueListInput<'a> {
+    pub thumbs: &'a Thumbs,
+    pub clock: Clock,
+    /// Bring this row into view (a row just added).
+    pub scroll_to: Option<JobId>,
+}
+
+/// The rows in view, in a scroll area as tall as all rows. Returns the rows
+/// laid out (those on screen), whose thumbnails must stay.
+pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, actions: &mut Vec<Action>) -> Vec<JobId> {
+    let rows = queue.rows();
+    let spacing = ui.spacing().item_spacing.y;
+    let scroll_to = input.scroll_to.and_then(|id| rows.iter().position(|row| row.id == id));
     ScrollArea::vertical()
         .id_salt("queue")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
+        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            let on_screen = rows[range.clone()].iter().map(|row| row.id).collect();
             // A click anywhere on a row selects it, names included.
             ui.style_mut().interaction.selectable_labels = false;
-            for row in queue.rows() {
-                row_ui(ui, row, thumbs.get(row.id), clock, actions);
-                ui.add_space(4.0);
+            if let Some(index) = scroll_to {
+                let content_top = ui.max_rect().top() - range.start as f32 * (ROW_HEIGHT + spacing);
+                let top = content_top + index as f32 * (ROW_HEIGHT + spacing);
+                let target = Rect::from_min_size(pos2(ui.max_rect().left(), top), vec2(1.0, ROW_HEIGHT));
+                ui.scroll_to_rect(target, None);
             }
-        });
+            for row in &rows[range] {
+                row_ui(ui, row, input.thumbs.get(row.id), input.clock, actions);
+            }
+            on_screen
+        })
+        .inner
 }
 
-/// "3 of 5 uploaded, 1 rejected" and a bar for the whole queue.
+/// "3 of 5 uploaded, 1 rejected" and a bar for what really went up.
 pub fn summary_ui(ui: &mut Ui, queue: &QueueState) {
     ui.horizontal(|ui| {
         ui.label(queue.summary());
@@ -62,29 +91,32 @@ fn row_ui(ui: &mut Ui, row: &Row, thumb: Option<&TextureHandle>, clock: Clock, a
     } else {
         (visuals.faint_bg_color, visuals.widgets.noninteractive.bg_stroke)
     };
-    let builder = UiBuilder::new().id_salt(("row", row.id.0)).sense(Sense::click());
+    let rect = Rect::from_min_size(ui.cursor().min, vec2(ui.available_width(), ROW_HEIGHT));
+    let builder = UiBuilder::new()
+        .id_salt(("row", row.id.0))
+        .max_rect(rect)
+        .sense(Sense::click());
     let response = ui
         .scope_builder(builder, |ui| {
-            Frame::group(ui.style())
-                .fill(fill)
-                .stroke(stroke)
-                .inner_margin(8)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.horizontal(|ui| {
-                        thumbnail_ui(ui, thumb);
-                        ui.with_layout(Layout::right_to_left(Align::Min), |ui| {
-                            row_buttons_ui(ui, row, actions);
-                            ui.with_layout(Layout::top_down(Align::Min), |ui| {
-                                ui.horizontal(|ui| {
-                                    ui.strong(&row.name);
-                                    ui.label(RichText::new(details_text(row)).weak());
-                                });
-                                status_ui(ui, row, clock, actions);
-                            });
+            ui.set_min_size(rect.size());
+            ui.shrink_clip_rect(rect);
+            ui.painter().rect(rect, 4.0, fill, stroke, StrokeKind::Inside);
+            let content = UiBuilder::new()
+                .max_rect(rect.shrink(ROW_MARGIN))
+                .layout(Layout::left_to_right(Align::Center));
+            ui.scope_builder(content, |ui| {
+                thumbnail_ui(ui, row, thumb);
+                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                    row_buttons_ui(ui, row, actions);
+                    ui.with_layout(Layout::top_down(Align::Min), |ui| {
+                        ui.horizontal(|ui| {
+                            ui.strong(&row.name);
+                            ui.label(RichText::new(details_text(row)).weak());
                         });
+                        status_ui(ui, row, clock, actions);
                     });
                 });
+            });
         })
         .response;
     response.widget_info(|| WidgetInfo::selected(egui::Role::ListBoxOption, true, row.selected, &row.name));
@@ -94,7 +126,9 @@ fn row_ui(ui: &mut Ui, row: &Row, thumb: Option<&TextureHandle>, clock: Clock, a
     }
 }
 
-fn thumbnail_ui(ui: &mut Ui, thumb: Option<&TextureHandle>) {
+/// The thumbnail, or the file's type in its place until there is one (or
+/// when there never will be: a rejected file).
+fn thumbnail_ui(ui: &mut Ui, row: &Row, thumb: Option<&TextureHandle>) {
     let (rect, _) = ui.allocate_exact_size(Vec2::splat(THUMB_SIDE), Sense::hover());
     ui.painter().rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     if let Some(texture) = thumb {
@@ -104,10 +138,36 @@ fn thumbnail_ui(ui: &mut Ui, thumb: Option<&TextureHandle>) {
         egui::Image::new(SizedTexture::from_handle(texture))
             .corner_radius(4)
             .paint_at(ui, fitted);
+    } else {
+        let badge = RichText::new(type_badge(row)).size(13.0).weak();
+        ui.put(rect, Label::new(badge).selectable(false).truncate());
     }
 }
 
+/// "JPEG" once the bytes said so; until then (or for a file that is not an
+/// image) what its name claims, e.g. "TXT"; "FILE" without an extension.
+fn type_badge(row: &Row) -> String {
+    if let Some(kind) = row.kind {
+        return kind.to_string();
+    }
+    std::path::Path::new(&row.name)
+        .extension()
+        .map(|ext| ext.to_string_lossy().to_uppercase())
+        .filter(|ext| !ext.is_empty() && ext.chars().count() <= 5)
+        .unwrap_or_else(|| "FILE".to_owned())
+}
+
 fn row_buttons_ui(ui: &mut Ui, row: &Row, actions: &mut Vec<Action>) {
+    let remove = ui
+        .add(egui::Button::new("×").frame(false))
+        .on_hover_text(if row.status.is_active() {
+            "Cancel this file and remove it from the list"
+        } else {
+            "Remove from the list (an uploaded file stays in the bucket and in History)"
+        });
+    if remove.clicked() {
+        actions.push(Action::Remove(row.id));
+    }
     if row.status.can_cancel() {
         let button = ui.add_enabled(!row.cancel_requested, egui::Button::new("Cancel"));
         if button.on_hover_text("Stop this file; it is not uploaded").clicked() {
@@ -157,12 +217,8 @@ fn status_ui(ui: &mut Ui, row: &Row, clock: Clock, actions: &mut Vec<Action>) {
             ui.add(ProgressBar::new(fraction).desired_width(280.0).text(text));
         }
         RowStatus::Done { link, .. } => done_ui(ui, row, link, clock, actions),
-        RowStatus::Failed(reason) => {
-            ui.add(Label::new(RichText::new(format!("Failed: {reason}")).color(error_color)).wrap());
-        }
-        RowStatus::Rejected(reason) => {
-            ui.add(Label::new(RichText::new(format!("Not uploaded: {reason}")).color(error_color)).wrap());
-        }
+        RowStatus::Failed(reason) => problem_ui(ui, format!("Failed: {reason}"), error_color),
+        RowStatus::Rejected { reason, .. } => problem_ui(ui, format!("Not uploaded: {reason}"), error_color),
         RowStatus::Cancelled => {
             ui.label("Cancelled");
         }
@@ -170,8 +226,13 @@ fn status_ui(ui: &mut Ui, row: &Row, clock: Clock, actions: &mut Vec<Action>) {
 }
 
 fn done_ui(ui: &mut Ui, row: &Row, link: &SignedLink, clock: Clock, actions: &mut Vec<Action>) {
-    ui.add(Label::new(RichText::new(&link.url).monospace()).truncate())
-        .on_hover_text(&link.url);
+    // The link's own tooltip only: a truncated label would add a second one.
+    ui.add(
+        Label::new(RichText::new(&link.url).monospace())
+            .truncate()
+            .show_tooltip_when_elided(false),
+    )
+    .on_hover_text(&link.url);
     ui.horizontal(|ui| {
         let expiry = link_expiry_text(link, clock.now);
         ui.label(RichText::new(expiry).weak())
@@ -183,6 +244,16 @@ fn done_ui(ui: &mut Ui, row: &Row, link: &SignedLink, clock: Clock, actions: &mu
             }
         }
     });
+}
+
+/// A problem in at most two lines (rows have a fixed height), wrapped at
+/// words; the label's tooltip holds the whole sentence when it is cut.
+fn problem_ui(ui: &mut Ui, text: String, color: egui::Color32) {
+    let font = TextStyle::Body.resolve(ui.style());
+    let mut job = LayoutJob::simple(text, font, color, ui.available_width());
+    job.wrap.max_rows = 2;
+    let galley = ui.fonts_mut(|fonts| fonts.layout_job(job));
+    ui.add(Label::new(galley).selectable(false));
 }
 
 fn copy_hint(format: LinkFormat) -> &'static str {

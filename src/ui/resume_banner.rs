@@ -38,7 +38,7 @@ fn names_text(jobs: &[UnfinishedJob]) -> String {
     let mut lines: Vec<String> = jobs
         .iter()
         .take(NAMES_SHOWN)
-        .map(|job| format!("{} → {}", job.file_name, job.profile))
+        .map(|job| format!("{} to {}", job.file_name, job.profile))
         .collect();
     if jobs.len() > NAMES_SHOWN {
         lines.push(format!("and {} more", jobs.len() - NAMES_SHOWN));
@@ -59,7 +59,7 @@ mod tests {
                 profile: "work".into(),
             })
             .collect();
-        assert_eq!(names_text(&jobs[..2]), "0.png → work\n1.png → work");
+        assert_eq!(names_text(&jobs[..2]), "0.png to work\n1.png to work");
         let text = names_text(&jobs);
         assert_eq!(text.lines().count(), 21);
         assert!(text.ends_with("and 2 more"), "{text}");

@@ -22,7 +22,12 @@ pub enum RowStatus {
         link: SignedLink,
     },
     Failed(String),
-    Rejected(String),
+    /// Refused before any byte was sent; `may_retry` when checking again can
+    /// pass (the file may come back, the size limit may be raised).
+    Rejected {
+        reason: String,
+        may_retry: bool,
+    },
     Cancelled,
 }
 
@@ -40,12 +45,15 @@ impl RowStatus {
     }
 
     pub fn can_retry(&self) -> bool {
-        matches!(self, Self::Failed(_) | Self::Rejected(_) | Self::Cancelled)
+        matches!(
+            self,
+            Self::Failed(_) | Self::Rejected { may_retry: true, .. } | Self::Cancelled
+        )
     }
 
     /// What "Clear finished" removes (failed rows stay, to be retried).
     pub fn is_clearable(&self) -> bool {
-        matches!(self, Self::Done { .. } | Self::Rejected(_) | Self::Cancelled)
+        matches!(self, Self::Done { .. } | Self::Rejected { .. } | Self::Cancelled)
     }
 }
 

@@ -2,16 +2,28 @@
 //! the connection through the worker and asks the app to save.
 
 use crate::core::Config;
+use crate::storage::ConnectionReport;
 use crate::ui::settings_form::{
     FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_MAX_SIZE, KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
 };
-use egui::{Context, Id, Key, Modal, Modifiers, Response, RichText, ScrollArea, TextEdit, Ui};
+use egui::text::LayoutJob;
+use egui::{
+    Align, Align2, Context, Id, Key, Layout, Modal, Modifiers, Response, RichText, ScrollArea, Sense, TextEdit,
+    TextStyle, Ui, Vec2, vec2,
+};
 
 /// The label column of both grids, so their fields line up.
 const LABEL_WIDTH: f32 = 130.0;
 
 /// Widest a field (and the problem under it) gets, in points.
 const FIELD_WIDTH: f32 = 360.0;
+
+/// Space above the dialog, in points.
+const TOP_MARGIN: f32 = 24.0;
+
+/// Lines kept free under a field for its problem (longer ones are cut, with
+/// the whole sentence in the tooltip).
+const PROBLEM_ROWS: usize = 2;
 
 /// What the dialog asks the app to do.
 #[derive(Debug)]
@@ -35,6 +47,11 @@ pub struct SettingsView {
     draft: SettingsDraft,
     show_secret: bool,
     test: TestState,
+    /// The draft the test result is about: a result stops being shown (and a
+    /// running test's answer is ignored) once the draft changes.
+    tested: Option<SettingsDraft>,
+    /// Save was pressed after a failed test: ask before saving.
+    confirm_save: bool,
     saving: bool,
     save_error: Option<String>,
 }
@@ -45,22 +62,37 @@ impl SettingsView {
             draft: SettingsDraft::from_config(config),
             show_secret: false,
             test: TestState::Idle,
+            tested: None,
+            confirm_save: false,
             saving: false,
             save_error: None,
         }
     }
 
-    pub fn connection_tested(&mut self, result: Result<String, String>) {
-        if self.test == TestState::Running {
-            self.test = match result {
-                Ok(report) => TestState::Passed(report),
-                Err(error) => TestState::Failed(error),
-            };
+    /// The answer to "Test connection". A region the server corrected goes
+    /// into the draft, so that Save keeps it.
+    pub fn connection_tested(&mut self, result: Result<ConnectionReport, String>) {
+        if self.test != TestState::Running {
+            return;
         }
+        self.test = match result {
+            Ok(report) => {
+                let mut text = report.to_string();
+                if report.region_corrected_from.is_some() {
+                    self.draft.config.storage.region.clone_from(&report.region);
+                    self.tested = Some(self.draft.clone());
+                    text.push_str("; Save to keep it");
+                }
+                TestState::Passed(text)
+            }
+            Err(error) => TestState::Failed(error),
+        };
     }
 
     pub fn test_started(&mut self) {
         self.test = TestState::Running;
+        self.tested = Some(self.draft.clone());
+        self.confirm_save = false;
     }
 
     pub fn save_started(&mut self) {
@@ -75,9 +107,18 @@ impl SettingsView {
 
     /// Shows the dialog; returns what the user chose this frame, if anything.
     pub fn show(&mut self, ctx: &Context) -> Option<SettingsOutcome> {
+        if self.tested.as_ref().is_some_and(|tested| *tested != self.draft) {
+            self.test = TestState::Idle;
+            self.tested = None;
+            self.confirm_save = false;
+        }
         let (config, errors) = self.draft.build();
-        let max_height = (ctx.content_rect().height() - 160.0).max(160.0);
-        let response = Modal::new(Id::unique("picbucket-settings")).show(ctx, |ui| {
+        let max_height = (ctx.content_rect().height() - TOP_MARGIN - 200.0).max(160.0);
+        // Anchored at the top, not centred: a message appearing below the
+        // buttons must not move the fields under the pointer.
+        let id = Id::unique("picbucket-settings");
+        let area = Modal::default_area(id).anchor(Align2::CENTER_TOP, vec2(0.0, TOP_MARGIN));
+        let response = Modal::new(id).area(area).show(ctx, |ui| {
             ui.set_width(540.0_f32.min(ctx.content_rect().width() - 40.0));
             ui.heading("Settings");
             ui.add_space(4.0);
@@ -94,7 +135,30 @@ impl SettingsView {
         if escape {
             return Some(SettingsOutcome::Cancel);
         }
+        // Enter saves, as in any dialog; a text field hands the keyboard
+        // back on Enter, so the key reaches us here.
+        let enter = response.is_top_modal
+            && !response.any_popup_open
+            && response.inner.is_none()
+            && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+        if enter {
+            return self.save_pressed(config_for_enter(&self.draft));
+        }
         response.inner
+    }
+
+    /// Save (the button or Enter): asks first when the last test failed.
+    fn save_pressed(&mut self, config: Option<Config>) -> Option<SettingsOutcome> {
+        let config = config?;
+        if self.saving {
+            return None;
+        }
+        if matches!(self.test, TestState::Failed(_)) && !self.confirm_save {
+            self.confirm_save = true;
+            return None;
+        }
+        self.confirm_save = false;
+        Some(SettingsOutcome::Save(Box::new(config)))
     }
 
     fn form_ui(&mut self, ui: &mut Ui, errors: &FieldErrors) {
@@ -126,9 +190,7 @@ impl SettingsView {
                 });
                 let label = ui.add_enabled_ui(server, |ui| ui.label("Region")).inner;
                 let region = &mut draft.config.storage.region;
-                field_ui(ui, label.id, None, |ui| {
-                    ui.add_enabled(server, TextEdit::singleline(region))
-                });
+                plain_field_ui(ui, label.id, |ui| ui.add_enabled(server, TextEdit::singleline(region)));
                 let label = ui.label("Bucket");
                 let bucket = &mut draft.config.storage.bucket;
                 field_ui(ui, label.id, errors.get(KEY_BUCKET), |ui| {
@@ -136,7 +198,7 @@ impl SettingsView {
                 });
                 let label = ui.add_enabled_ui(server, |ui| ui.label("Access key")).inner;
                 let access_key = &mut draft.config.storage.access_key;
-                field_ui(ui, label.id, None, |ui| {
+                plain_field_ui(ui, label.id, |ui| {
                     ui.add_enabled(
                         server,
                         TextEdit::singleline(access_key).hint_text("empty: the AWS credential chain"),
@@ -194,8 +256,13 @@ impl SettingsView {
             "Copy the link when a single upload finishes",
         );
         ui.checkbox(&mut window.recurse_folders, "Include subfolders of dropped folders");
+        ui.checkbox(
+            &mut window.notify_when_done,
+            "Show a notification when uploads finish while the window is in the background",
+        );
     }
 
+    /// One row of buttons that never moves, and the messages under it.
     fn buttons_ui(&mut self, ui: &mut Ui, config: Config, errors: &FieldErrors) -> Option<SettingsOutcome> {
         let valid = errors.is_empty();
         let mut outcome = None;
@@ -209,11 +276,41 @@ impl SettingsView {
                 ui.spinner();
                 ui.label("Testing…");
             }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                if self.confirm_save {
+                    if ui.button("Keep editing").clicked() {
+                        self.confirm_save = false;
+                    }
+                } else if ui.add_enabled(!self.saving, egui::Button::new("Cancel")).clicked() {
+                    outcome = Some(SettingsOutcome::Cancel);
+                }
+                let label = if self.confirm_save { "Save anyway" } else { "Save" };
+                let save = ui.add_enabled(valid && !self.saving, egui::Button::new(label));
+                if save.clicked() {
+                    outcome = self.save_pressed(Some(config));
+                }
+                if self.saving {
+                    ui.spinner();
+                }
+            });
         });
         let error_color = ui.visuals().error_fg_color;
+        if self.confirm_save {
+            wrapped_ui(
+                ui,
+                "The connection test failed. Save these settings anyway?".into(),
+                error_color,
+            );
+        }
         match &self.test {
             TestState::Idle | TestState::Running => {}
-            TestState::Passed(report) => wrapped_ui(ui, format!("✔ {report}"), ok_color(ui)),
+            TestState::Passed(report) => {
+                ui.horizontal(|ui| {
+                    let color = ok_color(ui);
+                    check_mark_ui(ui, color);
+                    wrapped_ui(ui, report.clone(), color);
+                });
+            }
             TestState::Failed(error) => wrapped_ui(ui, error.clone(), error_color),
         }
         if !valid {
@@ -222,34 +319,53 @@ impl SettingsView {
         if let Some(error) = &self.save_error {
             wrapped_ui(ui, error.clone(), error_color);
         }
-        ui.horizontal(|ui| {
-            let save = ui.add_enabled(valid && !self.saving, egui::Button::new("Save"));
-            if save.clicked() {
-                outcome = Some(SettingsOutcome::Save(Box::new(config)));
-            }
-            if ui.add_enabled(!self.saving, egui::Button::new("Cancel")).clicked() {
-                outcome = Some(SettingsOutcome::Cancel);
-            }
-            if self.saving {
-                ui.spinner();
-            }
-        });
         outcome
     }
 }
 
+/// The settings Enter would save: none while a field has a problem.
+fn config_for_enter(draft: &SettingsDraft) -> Option<Config> {
+    let (config, errors) = draft.build();
+    errors.is_empty().then_some(config)
+}
+
 /// One grid cell: the field (tied to the label left of it for screen readers
-/// and tests) with its problem, if any, in red below it.
+/// and tests) and, under it, room for its problem that is there whether or
+/// not there is one, so the dialog never moves under the pointer.
 fn field_ui(ui: &mut Ui, label_id: Id, error: Option<&String>, add_field: impl FnOnce(&mut Ui) -> Response) {
     ui.vertical(|ui| {
         ui.set_max_width(FIELD_WIDTH);
         add_field(ui).labelled_by(label_id);
-        if let Some(error) = error {
-            let color = ui.visuals().error_fg_color;
-            wrapped_ui(ui, error.clone(), color);
-        }
+        let color = ui.visuals().error_fg_color;
+        let font = TextStyle::Body.resolve(ui.style());
+        let reserved = ui.fonts_mut(|fonts| fonts.row_height(&font)) * PROBLEM_ROWS as f32;
+        let text = error.cloned().unwrap_or_default();
+        let mut job = LayoutJob::simple(text, font, color, FIELD_WIDTH);
+        job.wrap.max_rows = PROBLEM_ROWS;
+        let galley = ui.fonts_mut(|fonts| fonts.layout_job(job));
+        let (rect, _) = ui.allocate_exact_size(vec2(FIELD_WIDTH, reserved), Sense::hover());
+        ui.put(rect, egui::Label::new(galley).selectable(false));
     });
     ui.end_row();
+}
+
+/// A field without a problem of its own (no room reserved).
+fn plain_field_ui(ui: &mut Ui, label_id: Id, add_field: impl FnOnce(&mut Ui) -> Response) {
+    ui.vertical(|ui| {
+        ui.set_max_width(FIELD_WIDTH);
+        add_field(ui).labelled_by(label_id);
+    });
+    ui.end_row();
+}
+
+/// A tick drawn with lines: egui's built-in fonts have no ✔.
+fn check_mark_ui(ui: &mut Ui, color: egui::Color32) {
+    let size = ui.fonts_mut(|fonts| fonts.row_height(&TextStyle::Body.resolve(ui.style())));
+    let (rect, _) = ui.allocate_exact_size(Vec2::splat(size), Sense::hover());
+    let at = |x: f32, y: f32| rect.min + vec2(x * rect.width(), y * rect.height());
+    let points = vec![at(0.15, 0.55), at(0.4, 0.8), at(0.85, 0.25)];
+    ui.painter()
+        .add(egui::Shape::line(points, egui::Stroke::new(2.0, color)));
 }
 
 fn wrapped_ui(ui: &mut Ui, text: String, color: egui::Color32) {

@@ -3,6 +3,7 @@
 
 use crate::core::thumbnail::Thumbnail;
 use crate::worker::{Event, JobId, StoreInfo};
+use std::collections::{HashMap, HashSet};
 
 pub use crate::ui::row::{Row, RowStatus};
 
@@ -32,6 +33,32 @@ pub enum QueueFollowup {
     LinkRefreshed(JobId),
 }
 
+/// How a batch (the files added since the queue was last idle) ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub uploaded: usize,
+    pub failed: usize,
+    pub rejected: usize,
+    pub cancelled: usize,
+    /// The first failure or rejection, as its row says it.
+    pub first_problem: Option<String>,
+    /// The batch was one file (its link may have been copied by itself).
+    pub single_file: bool,
+}
+
+impl BatchSummary {
+    fn merged(self, later: Self) -> Self {
+        Self {
+            uploaded: self.uploaded + later.uploaded,
+            failed: self.failed + later.failed,
+            rejected: self.rejected + later.rejected,
+            cancelled: self.cancelled + later.cancelled,
+            first_problem: self.first_problem.or(later.first_problem),
+            single_file: false,
+        }
+    }
+}
+
 /// How many rows are in each state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -47,6 +74,13 @@ pub struct Counts {
 #[derive(Debug)]
 pub struct QueueState {
     rows: Vec<Row>,
+    /// Where each row is in `rows`: events find their row in O(1), which
+    /// matters when thousands of rows get progress events.
+    index: HashMap<JobId, usize>,
+    /// The newest row the list has not scrolled to yet.
+    scroll_target: Option<JobId>,
+    /// A batch that ended and was not reported yet.
+    finished_batch: Option<BatchSummary>,
     store: StoreStatus,
     /// Files added since the queue was last idle.
     batch: Vec<JobId>,
@@ -59,6 +93,9 @@ impl QueueState {
     pub fn new(starts_automatically: bool) -> Self {
         Self {
             rows: Vec::new(),
+            index: HashMap::new(),
+            scroll_target: None,
+            finished_batch: None,
             store: StoreStatus::Connecting,
             batch: Vec::new(),
             finished_counter: 0,
@@ -79,11 +116,21 @@ impl QueueState {
     }
 
     pub fn row(&self, id: JobId) -> Option<&Row> {
-        self.rows.iter().find(|row| row.id == id)
+        self.index.get(&id).and_then(|&i| self.rows.get(i))
     }
 
     fn row_mut(&mut self, id: JobId) -> Option<&mut Row> {
-        self.rows.iter_mut().find(|row| row.id == id)
+        self.index.get(&id).and_then(|&i| self.rows.get_mut(i))
+    }
+
+    /// The batch that just ended, once (for a notification).
+    pub fn take_finished_batch(&mut self) -> Option<BatchSummary> {
+        self.finished_batch.take()
+    }
+
+    /// The row the list should bring into view (the newest added), once.
+    pub fn take_scroll_target(&mut self) -> Option<JobId> {
+        self.scroll_target.take()
     }
 
     pub fn store(&self) -> &StoreStatus {
@@ -105,7 +152,9 @@ impl QueueState {
                     self.batch.clear();
                 }
                 self.batch.push(id);
+                self.index.insert(id, self.rows.len());
                 self.rows.push(Row::new(id, path, name));
+                self.scroll_target = Some(id);
             }
             Event::Validated { id, image } => {
                 let next = if self.starts_automatically {
@@ -121,7 +170,13 @@ impl QueueState {
                     row.status = next;
                 }
             }
-            Event::Rejected { id, reason } => self.finish(id, RowStatus::Rejected(capitalize(&reason.to_string()))),
+            Event::Rejected { id, reason } => {
+                let status = RowStatus::Rejected {
+                    reason: capitalize(&reason.to_string()),
+                    may_retry: reason.may_pass_on_retry(),
+                };
+                self.finish(id, status);
+            }
             Event::Thumbnail { id, thumbnail } => {
                 return self
                     .row(id)
@@ -171,6 +226,7 @@ impl QueueState {
             }
             Event::FolderScanned { .. }
             | Event::ConnectionTested(_)
+            | Event::RegionCorrected { .. }
             | Event::Warning(_)
             | Event::UnfinishedFound(_)
             | Event::ResumeClaimed { .. }
@@ -191,6 +247,49 @@ impl QueueState {
             row.cancel_requested = false;
             row.finished_seq = seq;
         }
+        if !self.rows.iter().any(|row| row.status.is_active())
+            && let Some(ended) = self.batch_summary()
+        {
+            // Two batches that end before anyone looked count as one.
+            self.finished_batch = Some(match self.finished_batch.take() {
+                Some(earlier) => earlier.merged(ended),
+                None => ended,
+            });
+        }
+    }
+
+    /// How the rows of the current batch ended; `None` for an empty batch.
+    fn batch_summary(&self) -> Option<BatchSummary> {
+        let mut summary = BatchSummary {
+            single_file: self.batch.len() == 1,
+            ..BatchSummary::default()
+        };
+        for row in self.batch.iter().filter_map(|&id| self.row(id)) {
+            let problem = match &row.status {
+                RowStatus::Done { .. } => {
+                    summary.uploaded += 1;
+                    None
+                }
+                RowStatus::Failed(reason) => {
+                    summary.failed += 1;
+                    Some(reason)
+                }
+                RowStatus::Rejected { reason, .. } => {
+                    summary.rejected += 1;
+                    Some(reason)
+                }
+                RowStatus::Cancelled => {
+                    summary.cancelled += 1;
+                    None
+                }
+                _ => None,
+            };
+            if summary.first_problem.is_none() {
+                summary.first_problem = problem.map(|reason| format!("{}: {reason}", row.name));
+            }
+        }
+        let ended = summary.uploaded + summary.failed + summary.rejected + summary.cancelled;
+        (ended > 0).then_some(summary)
     }
 
     pub fn counts(&self) -> Counts {
@@ -201,7 +300,7 @@ impl QueueState {
         for row in &self.rows {
             match row.status {
                 RowStatus::Done { .. } => counts.done += 1,
-                RowStatus::Rejected(_) => counts.rejected += 1,
+                RowStatus::Rejected { .. } => counts.rejected += 1,
                 RowStatus::Failed(_) => counts.failed += 1,
                 RowStatus::Cancelled => counts.cancelled += 1,
                 RowStatus::Ready => counts.ready += 1,
@@ -230,24 +329,28 @@ impl QueueState {
         text
     }
 
-    /// 0..=1 over all rows: finished rows count whole, uploads by their bytes.
+    /// 0..=1: how much of what is meant to go up really went up. Uploaded
+    /// rows count whole and running uploads by their bytes; failed rows count
+    /// nothing, and rejected or cancelled rows are not meant to go up at all.
     pub fn overall_fraction(&self) -> f32 {
-        if self.rows.is_empty() {
-            return 0.0;
-        }
-        let sum: f64 = self
-            .rows
-            .iter()
-            .map(|row| match row.status {
+        let mut meant = 0usize;
+        let mut sum = 0.0f64;
+        for row in &self.rows {
+            match row.status {
+                RowStatus::Rejected { .. } | RowStatus::Cancelled => continue,
+                RowStatus::Done { .. } => sum += 1.0,
                 RowStatus::Uploading {
                     sent_bytes,
                     total_bytes,
-                } if total_bytes > 0 => sent_bytes as f64 / total_bytes as f64,
-                RowStatus::Uploading { .. } | RowStatus::Validating | RowStatus::Waiting | RowStatus::Ready => 0.0,
-                _ => 1.0,
-            })
-            .sum();
-        (sum / self.rows.len() as f64) as f32
+                } if total_bytes > 0 => sum += sent_bytes as f64 / total_bytes as f64,
+                _ => {}
+            }
+            meant += 1;
+        }
+        if meant == 0 {
+            return 0.0;
+        }
+        (sum / meant as f64) as f32
     }
 
     /// Selects `id`; with `extend` toggles it and keeps the others.
@@ -290,8 +393,10 @@ impl QueueState {
     }
 
     pub fn remove(&mut self, ids: &[JobId]) {
-        self.rows.retain(|row| !ids.contains(&row.id));
-        self.batch.retain(|id| !ids.contains(id));
+        let removed: HashSet<JobId> = ids.iter().copied().collect();
+        self.rows.retain(|row| !removed.contains(&row.id));
+        self.batch.retain(|id| !removed.contains(id));
+        self.index = self.rows.iter().enumerate().map(|(i, row)| (row.id, i)).collect();
     }
 
     pub fn mark_cancel_requested(&mut self, id: JobId) {

@@ -102,12 +102,18 @@ fn the_summary_counts_each_outcome() {
         error: StorageError::Cancelled.into(),
     });
     assert_eq!(queue.summary(), "3 of 5 uploaded, 1 rejected, 1 failed");
-    assert!((queue.overall_fraction() - 1.0).abs() < 1e-6);
-    let reason = match &queue.row(ids[3]).unwrap().status {
-        RowStatus::Rejected(reason) => reason.clone(),
+    // 3 of the 4 meant to go up did; the rejected file was never meant to.
+    assert!((queue.overall_fraction() - 0.75).abs() < 1e-6);
+    let (reason, may_retry) = match &queue.row(ids[3]).unwrap().status {
+        RowStatus::Rejected { reason, may_retry } => (reason.clone(), *may_retry),
         other => panic!("{other:?}"),
     };
     assert!(reason.starts_with("It is not an image"), "{reason}");
+    assert!(!may_retry && !queue.row(ids[3]).unwrap().status.can_retry());
+    assert!(
+        queue.row(ids[4]).unwrap().status.can_retry(),
+        "a failed upload can be retried"
+    );
 }
 
 #[test]
@@ -218,4 +224,95 @@ fn a_row_says_location_removed_only_when_the_file_carried_gps() {
     let text = |id| crate::ui::text::details_text(queue.row(id).unwrap());
     assert!(text(with_gps).ends_with(" · location removed"), "{}", text(with_gps));
     assert!(!text(without).contains("location"), "{}", text(without));
+}
+
+#[test]
+fn the_bar_counts_only_what_really_went_up() {
+    let mut queue = QueueState::new(true);
+    let rejected = added(&mut queue, 1);
+    queue.apply(Event::Rejected {
+        id: rejected,
+        reason: Rejection::NotAnImage,
+    });
+    assert_eq!(queue.summary(), "0 of 1 uploaded, 1 rejected");
+    assert_eq!(queue.overall_fraction(), 0.0, "nothing was uploaded");
+    let cancelled = added(&mut queue, 2);
+    queue.apply(Event::Cancelled { id: cancelled });
+    assert_eq!(queue.overall_fraction(), 0.0, "a cancel uploads nothing");
+    let done = added(&mut queue, 3);
+    uploaded(&mut queue, done);
+    assert!((queue.overall_fraction() - 1.0).abs() < 1e-6);
+    let failed = added(&mut queue, 4);
+    queue.apply(Event::Failed {
+        id: failed,
+        error: StorageError::Cancelled.into(),
+    });
+    assert!((queue.overall_fraction() - 0.5).abs() < 1e-6);
+}
+
+#[test]
+fn a_too_large_file_can_be_retried_after_the_limit_is_raised() {
+    let mut queue = QueueState::new(true);
+    let id = added(&mut queue, 1);
+    queue.apply(Event::Rejected {
+        id,
+        reason: Rejection::TooLarge { size: 10, max: 5 },
+    });
+    assert!(queue.row(id).unwrap().status.can_retry());
+}
+
+#[test]
+fn rows_are_found_by_id_after_others_are_removed_and_new_rows_ask_to_be_shown() {
+    let mut queue = QueueState::new(true);
+    let ids: Vec<JobId> = (1..=5).map(|n| added(&mut queue, n)).collect();
+    assert_eq!(queue.take_scroll_target(), Some(ids[4]));
+    assert_eq!(queue.take_scroll_target(), None, "scrolled once");
+    queue.remove(&[ids[0], ids[2]]);
+    for (n, &id) in ids.iter().enumerate() {
+        assert_eq!(queue.row(id).map(|row| row.id), [1, 3, 4].contains(&n).then_some(id));
+    }
+    uploaded(&mut queue, ids[4]);
+    assert!(queue.row(ids[4]).unwrap().link().is_some());
+    let newest = added(&mut queue, 9);
+    assert_eq!(queue.row(newest).unwrap().name, "9.png");
+    assert_eq!(queue.take_scroll_target(), Some(newest));
+}
+
+#[test]
+fn a_batch_is_summed_up_once_when_its_last_file_ends() {
+    let mut queue = QueueState::new(true);
+    let ids: Vec<JobId> = (1..=3).map(|n| added(&mut queue, n)).collect();
+    uploaded(&mut queue, ids[0]);
+    queue.apply(Event::Rejected {
+        id: ids[1],
+        reason: Rejection::NotAnImage,
+    });
+    assert_eq!(queue.take_finished_batch(), None, "one file still runs");
+    uploaded(&mut queue, ids[2]);
+    let summary = queue.take_finished_batch().expect("the batch ended");
+    assert_eq!((summary.uploaded, summary.rejected, summary.failed), (2, 1, 0));
+    assert!(summary.first_problem.unwrap().starts_with("2.png: It is not an image"));
+    assert!(!summary.single_file);
+    assert_eq!(queue.take_finished_batch(), None, "reported once");
+
+    // The next file starts a batch of its own.
+    let next = added(&mut queue, 4);
+    uploaded(&mut queue, next);
+    let summary = queue.take_finished_batch().unwrap();
+    assert_eq!((summary.uploaded, summary.single_file), (1, true));
+}
+
+#[test]
+fn batches_that_end_before_anyone_looks_are_summed_up_together() {
+    let mut queue = QueueState::new(true);
+    let first = added(&mut queue, 1);
+    uploaded(&mut queue, first);
+    let second = added(&mut queue, 2);
+    queue.apply(Event::Failed {
+        id: second,
+        error: StorageError::Cancelled.into(),
+    });
+    let summary = queue.take_finished_batch().unwrap();
+    assert_eq!((summary.uploaded, summary.failed, summary.single_file), (1, 1, false));
+    assert!(summary.first_problem.unwrap().starts_with("2.png: "));
 }

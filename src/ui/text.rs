@@ -3,7 +3,7 @@
 use crate::core::ImageKind;
 use crate::core::validate::human_bytes;
 use crate::library::UploadRecord;
-use crate::ui::state::Row;
+use crate::ui::state::{BatchSummary, Row};
 use crate::worker::SignedLink;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -169,6 +169,91 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What a dropped folder added and skipped, for the toast after its scan.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FolderScanText {
+    pub added: usize,
+    pub not_images: usize,
+    pub subfolders_skipped: usize,
+    pub hit_limit: bool,
+    pub recursive: bool,
+}
+
+impl FolderScanText {
+    /// "Added 12 images from Photos; skipped 3 files that are not images and
+    /// 1 subfolder (turn on "Include subfolders" in Settings)".
+    pub fn text(&self, folder: &str) -> String {
+        let from = if self.recursive {
+            format!("{folder} and its subfolders")
+        } else {
+            folder.to_owned()
+        };
+        let mut text = match self.added {
+            0 => format!("No images found in {from}"),
+            1 => format!("Added 1 image from {from}"),
+            n => format!("Added {n} images from {from}"),
+        };
+        let mut skipped = Vec::new();
+        match self.not_images {
+            0 => {}
+            1 => skipped.push("1 file that is not an image".to_owned()),
+            n => skipped.push(format!("{n} files that are not images")),
+        }
+        match self.subfolders_skipped {
+            0 => {}
+            1 => skipped.push("1 subfolder".to_owned()),
+            n => skipped.push(format!("{n} subfolders")),
+        }
+        if !skipped.is_empty() {
+            text.push_str("; skipped ");
+            text.push_str(&skipped.join(" and "));
+            if self.subfolders_skipped > 0 && !self.recursive {
+                text.push_str(" (turn on \"Include subfolders\" in Settings to add those)");
+            }
+        }
+        if self.hit_limit {
+            text.push_str(&format!(
+                "; stopped after {} images: drop fewer at a time",
+                crate::worker::MAX_FILES_PER_FOLDER
+            ));
+        }
+        text
+    }
+}
+
+/// The body of the notification for a finished batch: "3 images uploaded
+/// — link copied", "2 images uploaded, 1 failed: a.png: …". `None` when the
+/// user cancelled everything (nothing to tell).
+pub fn batch_notification_text(summary: &BatchSummary, link_copied: bool) -> Option<String> {
+    let mut parts = Vec::new();
+    match summary.uploaded {
+        0 => {}
+        1 => parts.push("1 image uploaded".to_owned()),
+        n => parts.push(format!("{n} images uploaded")),
+    }
+    if summary.failed > 0 {
+        parts.push(format!("{} failed", summary.failed));
+    }
+    if summary.rejected > 0 {
+        parts.push(format!("{} not uploaded", summary.rejected));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut text = parts.join(", ");
+    if let Some(problem) = summary
+        .first_problem
+        .as_ref()
+        .filter(|_| summary.failed + summary.rejected > 0)
+    {
+        text.push_str(": ");
+        text.push_str(problem);
+    } else if link_copied {
+        text.push_str(" — link copied");
+    }
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +339,76 @@ mod tests {
     fn dates_show_the_zone_when_it_is_utc() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(86_400 + 3_660);
         assert_eq!(date_time_text(at, UtcOffset::UTC), "1970-01-02 01:01 UTC");
+    }
+
+    #[test]
+    fn a_folder_scan_says_what_it_skipped_and_how_to_include_it() {
+        let scan = FolderScanText {
+            added: 12,
+            not_images: 3,
+            subfolders_skipped: 1,
+            hit_limit: false,
+            recursive: false,
+        };
+        assert_eq!(
+            scan.text("Photos"),
+            "Added 12 images from Photos; skipped 3 files that are not images and 1 subfolder \
+             (turn on \"Include subfolders\" in Settings to add those)"
+        );
+        let nothing = FolderScanText {
+            not_images: 1,
+            recursive: true,
+            ..FolderScanText::default()
+        };
+        assert_eq!(
+            nothing.text("Notes"),
+            "No images found in Notes and its subfolders; skipped 1 file that is not an image"
+        );
+        let plain = FolderScanText {
+            added: 1,
+            ..FolderScanText::default()
+        };
+        assert_eq!(plain.text("A"), "Added 1 image from A");
+        let full = FolderScanText {
+            added: 10_000,
+            hit_limit: true,
+            ..FolderScanText::default()
+        };
+        assert!(
+            full.text("Big")
+                .ends_with("; stopped after 10000 images: drop fewer at a time")
+        );
+    }
+
+    #[test]
+    fn a_batch_notification_says_what_went_up_and_the_first_problem() {
+        let summary = |uploaded, failed, rejected| BatchSummary {
+            uploaded,
+            failed,
+            rejected,
+            first_problem: (failed + rejected > 0).then(|| "a.png: Cannot reach the server".to_owned()),
+            ..BatchSummary::default()
+        };
+        assert_eq!(
+            batch_notification_text(&summary(1, 0, 0), true).as_deref(),
+            Some("1 image uploaded — link copied")
+        );
+        assert_eq!(
+            batch_notification_text(&summary(3, 0, 0), false).as_deref(),
+            Some("3 images uploaded")
+        );
+        assert_eq!(
+            batch_notification_text(&summary(2, 1, 1), false).as_deref(),
+            Some("2 images uploaded, 1 failed, 1 not uploaded: a.png: Cannot reach the server")
+        );
+        assert_eq!(
+            batch_notification_text(&summary(0, 1, 0), false).as_deref(),
+            Some("1 failed: a.png: Cannot reach the server")
+        );
+        let cancelled = BatchSummary {
+            cancelled: 2,
+            ..BatchSummary::default()
+        };
+        assert_eq!(batch_notification_text(&cancelled, false), None);
     }
 }

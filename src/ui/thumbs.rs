@@ -49,19 +49,21 @@ impl Thumbs {
         }
     }
 
-    /// Drops textures until at most `max` remain: first those of
-    /// `finished_oldest_first`, then (if all rows are still busy) the oldest rows.
-    pub fn evict(&mut self, max: usize, finished_oldest_first: &[JobId]) {
-        for id in finished_oldest_first {
+    /// Drops textures until at most `max` remain (or only those `on_screen`
+    /// are left): first those of `finished_oldest_first`, then (if all rows
+    /// are still busy) the oldest rows. A row on screen keeps its texture.
+    pub fn evict(&mut self, max: usize, finished_oldest_first: &[JobId], on_screen: &[JobId]) {
+        let keep = |id: &JobId| on_screen.contains(id);
+        for id in finished_oldest_first.iter().filter(|id| !keep(id)) {
             if self.textures.len() <= max {
                 return;
             }
             self.textures.remove(id);
         }
         if self.textures.len() > max {
-            let mut ids: Vec<JobId> = self.textures.keys().copied().collect();
+            let mut ids: Vec<JobId> = self.textures.keys().copied().filter(|id| !keep(id)).collect();
             ids.sort();
-            let excess = ids.len() - max;
+            let excess = (self.textures.len() - max).min(ids.len());
             self.remove(&ids[..excess]);
         }
     }
@@ -86,12 +88,27 @@ mod tests {
         for n in 1..=5 {
             thumbs.insert(&ctx, JobId(n), &thumb());
         }
-        thumbs.evict(3, &[JobId(4), JobId(2)]);
+        thumbs.evict(3, &[JobId(4), JobId(2)], &[]);
         assert_eq!(thumbs.len(), 3);
         assert!(thumbs.get(JobId(4)).is_none() && thumbs.get(JobId(2)).is_none());
-        thumbs.evict(1, &[]);
+        thumbs.evict(1, &[], &[]);
         assert_eq!(thumbs.len(), 1);
         assert!(thumbs.get(JobId(5)).is_some(), "the newest row keeps its texture");
+    }
+
+    #[test]
+    fn rows_on_screen_keep_their_textures_even_over_the_limit() {
+        let ctx = Context::default();
+        let mut thumbs = Thumbs::default();
+        for n in 1..=6 {
+            thumbs.insert(&ctx, JobId(n), &thumb());
+        }
+        let on_screen = [JobId(1), JobId(2), JobId(3)];
+        thumbs.evict(2, &[JobId(1), JobId(2), JobId(4)], &on_screen);
+        for id in on_screen {
+            assert!(thumbs.get(id).is_some(), "{id:?} is on screen");
+        }
+        assert_eq!(thumbs.len(), 3, "everything off screen went");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A short message at the bottom of the window ("Link copied") that fades out.
 //! Repaints are scheduled only for the fade, never continuously.
 
-use egui::{Align2, Area, Context, Frame, Id, Order, RichText};
+use egui::text::LayoutJob;
+use egui::{Align2, Area, Context, Frame, Id, Label, Order, TextStyle};
 use std::time::Duration;
 
 /// Fully visible for this long…
@@ -10,6 +11,8 @@ const HOLD_SECS: f64 = 1.5;
 const FADE_SECS: f64 = 0.5;
 /// Errors stay longer: they need reading.
 const ERROR_HOLD_SECS: f64 = 5.0;
+/// Longer messages wrap (at spaces) to this width, in points.
+const MAX_WIDTH: f32 = 420.0;
 /// Repaint interval while fading (about 30 frames a second, for half a second).
 const FADE_FRAME: Duration = Duration::from_millis(33);
 
@@ -49,7 +52,8 @@ impl Toasts {
     pub fn show_toast(&mut self, ctx: &Context) {
         let Some(toast) = &self.current else { return };
         let hold = match toast.kind {
-            ToastKind::Info => HOLD_SECS,
+            // Long enough to read: about 20 characters a second.
+            ToastKind::Info => (toast.text.chars().count() as f64 / 20.0).clamp(HOLD_SECS, ERROR_HOLD_SECS),
             ToastKind::Error => ERROR_HOLD_SECS,
         };
         let age = ctx.input(|i| i.time) - toast.shown_at;
@@ -78,7 +82,12 @@ impl Toasts {
                     .fill(ui.visuals().extreme_bg_color)
                     .inner_margin(10)
                     .show(ui, |ui| {
-                        ui.label(RichText::new(&toast.text).color(color));
+                        // Laid out here at a fixed width: left to the area, a
+                        // new toast's first frame would wrap inside words.
+                        let font = TextStyle::Body.resolve(ui.style());
+                        let job = LayoutJob::simple(toast.text.clone(), font, color, MAX_WIDTH);
+                        let galley = ui.fonts_mut(|fonts| fonts.layout_job(job));
+                        ui.add(Label::new(galley).selectable(false));
                     });
             });
     }

@@ -73,8 +73,10 @@ impl Destinations {
     /// before for the same settings.
     pub async fn resolve(&mut self, config: &Config) -> Result<Destination, StorageError> {
         if let Some(invalid) = config.field_errors().into_iter().next() {
+            // The problem names the Settings dialog's labels; the window and
+            // the command line both show it as it is.
             return Err(StorageError::Config {
-                detail: invalid.to_string(),
+                detail: invalid.problem,
             });
         }
         if let Some((_, found)) = self.clients.iter().find(|(settings, _)| *settings == config.storage) {
@@ -103,8 +105,10 @@ impl Destinations {
     /// the check reports it missing.
     pub async fn probe(&mut self, config: &Config) -> Result<Destination, StorageError> {
         if let Some(invalid) = config.field_errors().into_iter().next() {
+            // The problem names the Settings dialog's labels; the window and
+            // the command line both show it as it is.
             return Err(StorageError::Config {
-                detail: invalid.to_string(),
+                detail: invalid.problem,
             });
         }
         if !config.storage.uses_local_store() {

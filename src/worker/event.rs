@@ -80,10 +80,16 @@ pub enum Event {
         path: PathBuf,
         name: String,
     },
-    /// A folder was scanned: how many images it added.
+    /// A folder was scanned: how many images it added and what it skipped.
     FolderScanned {
         path: PathBuf,
         added: usize,
+        /// Files whose bytes are not an allowed image.
+        not_images: usize,
+        /// Subfolders not entered.
+        subfolders_skipped: usize,
+        /// The scan stopped at its file limit.
+        hit_limit: bool,
         recursive: bool,
     },
     Validated {
@@ -136,6 +142,12 @@ pub enum Event {
         link: SignedLink,
     },
     ConnectionTested(Result<ConnectionReport, Failure>),
+    /// The server named another region than the settings have, and uploads
+    /// now use it: the window writes it into that destination's settings.
+    RegionCorrected {
+        profile: String,
+        region: String,
+    },
     /// A problem not tied to one file (a pasted image that could not be saved,
     /// a history that could not be read): one sentence, for the user.
     Warning(String),

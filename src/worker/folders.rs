@@ -10,16 +10,31 @@ use tokio_util::sync::CancellationToken;
 pub const MAX_FILES_PER_FOLDER: usize = 10_000;
 const MAX_DEPTH: usize = 32;
 
+/// What a folder scan found, and what it left out (so the window can say so).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FolderScan {
+    /// Image files by their first bytes, sorted by path.
+    pub images: Vec<PathBuf>,
+    /// Files whose bytes are not JPEG, PNG, GIF or WebP.
+    pub not_images: usize,
+    /// Subfolders not entered (subfolders are off, or too deep).
+    pub subfolders_skipped: usize,
+    /// The scan stopped at [`MAX_FILES_PER_FOLDER`] images.
+    pub hit_limit: bool,
+}
+
 /// The image files under `dir` (by their first bytes, not their names),
-/// sorted by path; hidden files and folders are skipped. Gives up (with
-/// nothing) once `stop` is cancelled: walking a large tree can take seconds,
-/// and the worker's runtime waits up to 2 s for blocking work when it stops.
-pub fn images_in_folder(dir: &Path, recursive: bool, stop: &CancellationToken) -> Vec<PathBuf> {
-    let mut found = Vec::new();
+/// sorted by path, and counts of what was skipped. Hidden files and folders
+/// are left out without counting: hiding them was the user's choice.
+/// Gives up (finding nothing) once `stop` is cancelled: walking a large tree
+/// can take seconds, and the worker's runtime waits up to 2 s for blocking
+/// work when it stops, so a scan would hold up closing the window.
+pub fn images_in_folder(dir: &Path, recursive: bool, stop: &CancellationToken) -> FolderScan {
+    let mut scan = FolderScan::default();
     let mut pending = vec![(dir.to_path_buf(), 0usize)];
     while let Some((folder, depth)) = pending.pop() {
         if stop.is_cancelled() {
-            return Vec::new();
+            return FolderScan::default();
         }
         let Ok(entries) = std::fs::read_dir(&folder) else {
             continue;
@@ -27,11 +42,13 @@ pub fn images_in_folder(dir: &Path, recursive: bool, stop: &CancellationToken) -
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(std::fs::DirEntry::path);
         for entry in entries {
-            if found.len() >= MAX_FILES_PER_FOLDER {
-                return found;
-            }
             if stop.is_cancelled() {
-                return Vec::new();
+                return FolderScan::default();
+            }
+            if scan.images.len() >= MAX_FILES_PER_FOLDER {
+                scan.hit_limit = true;
+                scan.images.sort();
+                return scan;
             }
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
@@ -42,14 +59,20 @@ pub fn images_in_folder(dir: &Path, recursive: bool, stop: &CancellationToken) -
             if kind.is_dir() {
                 if recursive && depth < MAX_DEPTH {
                     pending.push((path, depth + 1));
+                } else {
+                    scan.subfolders_skipped += 1;
                 }
-            } else if kind.is_file() && starts_like_an_image(&path) {
-                found.push(path);
+            } else if kind.is_file() {
+                if starts_like_an_image(&path) {
+                    scan.images.push(path);
+                } else {
+                    scan.not_images += 1;
+                }
             }
         }
     }
-    found.sort();
-    found
+    scan.images.sort();
+    scan
 }
 
 fn starts_like_an_image(path: &Path) -> bool {
@@ -78,17 +101,20 @@ pub fn scan_in_background(
             let (dir, stop) = (dir.clone(), quitting.clone());
             tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive, &stop))
         };
-        let found = tokio::select! {
-            found = scanned => found.unwrap_or_default(),
+        let scan = tokio::select! {
+            scan = scanned => scan.unwrap_or_default(),
             () = quitting.cancelled() => return,
         };
         sink.send(crate::worker::event::Event::FolderScanned {
             path: dir,
-            added: found.len(),
+            added: scan.images.len(),
+            not_images: scan.not_images,
+            subfolders_skipped: scan.subfolders_skipped,
+            hit_limit: scan.hit_limit,
             recursive,
         });
         internal
-            .send(crate::worker::internal::Internal::FolderFiles(found))
+            .send(crate::worker::internal::Internal::FolderFiles(scan.images))
             .ok();
     });
 }
@@ -117,14 +143,15 @@ mod tests {
                 .collect()
         };
         let go_on = CancellationToken::new();
+        let flat = images_in_folder(dir.path(), false, &go_on);
+        assert_eq!(names(flat.images), ["a-no-extension", "b.png"]);
         assert_eq!(
-            names(images_in_folder(dir.path(), false, &go_on)),
-            ["a-no-extension", "b.png"]
+            (flat.not_images, flat.subfolders_skipped, flat.hit_limit),
+            (1, 1, false)
         );
-        assert_eq!(
-            names(images_in_folder(dir.path(), true, &go_on)),
-            ["a-no-extension", "b.png", "sub/c.gif"]
-        );
+        let deep = images_in_folder(dir.path(), true, &go_on);
+        assert_eq!(names(deep.images), ["a-no-extension", "b.png", "sub/c.gif"]);
+        assert_eq!((deep.not_images, deep.subfolders_skipped), (1, 0));
     }
 
     #[test]
@@ -133,6 +160,6 @@ mod tests {
         write_image(dir.path(), "b.png", ImageFormat::Png, 4, 4);
         let quitting = CancellationToken::new();
         quitting.cancel();
-        assert!(images_in_folder(dir.path(), true, &quitting).is_empty());
+        assert_eq!(images_in_folder(dir.path(), true, &quitting), FolderScan::default());
     }
 }

@@ -294,6 +294,12 @@ async fn finish(
                     .note("finished job", move |lib, _, now| lib.set_done(record, &sent, now))
                     .await;
             }
+            if let Some(region) = store.corrected_region().filter(|r| *r != ctx.config.storage.region) {
+                ctx.sink.send(Event::RegionCorrected {
+                    profile: ctx.config.profile.clone(),
+                    region: region.to_owned(),
+                });
+            }
             ctx.report(
                 id,
                 JobUpdate::Done {

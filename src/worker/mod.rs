@@ -22,6 +22,7 @@ mod sink;
 pub use command::{Command, Envelope, FolderMode, JobId};
 pub use destinations::{Destination, Destinations};
 pub use event::{Event, Failure, SignedLink, StoreInfo, UnfinishedJob};
+pub use folders::MAX_FILES_PER_FOLDER;
 pub use history::destination_for;
 pub use records::LibraryLocation;
 

@@ -1,0 +1,198 @@
+//! The queue list, headless with a fake worker: what rejected rows offer,
+//! removing a row with its ×, Ctrl+C on selected rows, new rows scrolled
+//! into view, and what a folder drop skipped.
+
+use egui::{Key, Modifiers, Role};
+use egui_kittest::kittest::{NodeT, Queryable};
+use picbucket::core::{Config, ImageKind, Rejection, ValidatedImage};
+use picbucket::ui::MemoryClipboard;
+use picbucket::worker::{Command, Event, JobId, SignedLink};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+mod ui_common;
+
+use ui_common::*;
+
+fn added(fake: &FakeWorker, id: u64, name: &str) -> JobId {
+    let id = JobId(id);
+    fake.send(Event::Added {
+        id,
+        path: PathBuf::from("/pictures").join(name),
+        name: name.into(),
+    });
+    id
+}
+
+fn uploaded(fake: &FakeWorker, id: JobId, url: &str) {
+    fake.send(Event::Validated {
+        id,
+        image: ValidatedImage {
+            path: "/pictures/x.png".into(),
+            size_bytes: 100,
+            kind: ImageKind::Png,
+            width: 1,
+            height: 1,
+        },
+    });
+    fake.send(Event::Uploaded {
+        id,
+        key: format!("key-{}", id.0),
+        link: SignedLink {
+            url: url.into(),
+            expires_at: SystemTime::now() + Duration::from_secs(86_400),
+            ends_with_credentials: false,
+        },
+    });
+}
+
+/// The value of the footer's progress bar (the only bar when no row uploads).
+fn footer_percent(harness: &AppHarness) -> f64 {
+    let bar = harness.get(egui_kittest::kittest::by().role(Role::ProgressIndicator));
+    bar.accesskit_node().numeric_value().expect("the bar has a value")
+}
+
+#[test]
+fn a_rejected_row_shows_its_type_and_offers_retry_only_when_a_retry_can_pass() {
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, fake, _dir) = fake_app(Config::default(), &clipboard);
+    let notes = added(&fake, 1, "notes.txt");
+    fake.send(Event::Rejected {
+        id: notes,
+        reason: Rejection::NotAnImage,
+    });
+    harness.run();
+    assert!(
+        shows(&harness, "Not uploaded: It is not an image"),
+        "{}",
+        window_text(&harness)
+    );
+    assert!(
+        harness.query_by_label("TXT").is_some(),
+        "the type is shown where a thumbnail would be"
+    );
+    assert!(
+        harness.query_by_label("Retry").is_none(),
+        "retrying a text file cannot help"
+    );
+    assert!(shows(&harness, "0 of 1 uploaded, 1 rejected"));
+    assert_eq!(
+        footer_percent(&harness),
+        0.0,
+        "nothing was uploaded, so the bar is empty"
+    );
+
+    let big = added(&fake, 2, "big.png");
+    fake.send(Event::Rejected {
+        id: big,
+        reason: Rejection::TooLarge {
+            size: 9_000_000,
+            max: 5_242_880,
+        },
+    });
+    harness.run();
+    assert_eq!(
+        harness.query_all_by_label("Retry").count(),
+        1,
+        "a file over the limit can pass once the limit is raised"
+    );
+    assert!(harness.query_by_label("PNG").is_some(), "{}", window_text(&harness));
+}
+
+#[test]
+fn the_cross_removes_its_row_and_ctrl_c_copies_the_selected_links() {
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, mut fake, _dir) = fake_app(Config::default(), &clipboard);
+    let ids: Vec<JobId> = ["a.png", "b.png", "c.png"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| added(&fake, n as u64 + 1, name))
+        .collect();
+    for &id in &ids {
+        uploaded(&fake, id, &format!("http://127.0.0.1:9/photos/{}", id.0));
+    }
+    harness.run();
+    assert_eq!(harness.state().rows().len(), 3);
+    assert_eq!(footer_percent(&harness), 100.0);
+
+    // Nothing selected: Ctrl+C says how to select.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.run();
+    assert!(clipboard.texts().is_empty());
+    assert!(shows(&harness, "Select rows first"), "{}", window_text(&harness));
+
+    harness
+        .get_by_role_and_label(Role::ListBoxOption, "a.png")
+        .click_accesskit();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::ListBoxOption, "c.png")
+        .click_modifiers(Modifiers::COMMAND);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.run();
+    assert_eq!(
+        clipboard.texts(),
+        vec!["http://127.0.0.1:9/photos/1\nhttp://127.0.0.1:9/photos/3".to_owned()]
+    );
+    assert!(shows(&harness, "2 links copied"));
+
+    // The × of the second row removes that row only.
+    fake.commands();
+    harness.query_all_by_label("×").nth(1).expect("a × per row").click();
+    harness.run();
+    assert!(matches!(fake.commands()[..], [Command::Remove(JobId(2))]));
+    let names: Vec<&str> = harness.state().rows().iter().map(|row| row.name.as_str()).collect();
+    assert_eq!(names, ["a.png", "c.png"]);
+}
+
+#[test]
+fn new_rows_are_scrolled_into_view_and_only_rows_in_view_are_laid_out() {
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, fake, _dir) = fake_app(Config::default(), &clipboard);
+    for n in 1..=200 {
+        added(&fake, n, &format!("photo-{n:03}.png"));
+    }
+    harness.run();
+    assert_eq!(harness.state().rows().len(), 200);
+    assert!(
+        harness
+            .query_by_role_and_label(Role::ListBoxOption, "photo-200.png")
+            .is_some(),
+        "the newest row is in view:\n{}",
+        window_text(&harness)
+    );
+    assert!(
+        harness
+            .query_by_role_and_label(Role::ListBoxOption, "photo-001.png")
+            .is_none(),
+        "rows far out of view are not laid out"
+    );
+    let laid_out = harness
+        .query_all(egui_kittest::kittest::by().role(Role::ListBoxOption))
+        .count();
+    assert!(laid_out < 20, "{laid_out} rows laid out for a 640-point window");
+}
+
+#[test]
+fn a_dropped_folder_says_what_it_skipped() {
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, fake, _dir) = fake_app(Config::default(), &clipboard);
+    fake.send(Event::FolderScanned {
+        path: PathBuf::from("/pictures/Holiday"),
+        added: 12,
+        not_images: 3,
+        subfolders_skipped: 1,
+        hit_limit: false,
+        recursive: false,
+    });
+    harness.run();
+    assert!(
+        shows(
+            &harness,
+            "Added 12 images from Holiday; skipped 3 files that are not images and 1 subfolder"
+        ),
+        "{}",
+        window_text(&harness)
+    );
+}
