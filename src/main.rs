@@ -27,13 +27,12 @@ fn main() {
     }
 }
 
-/// `picbucket.log` in the data directory, replaced at each start.
+/// `picbucket.log` in the data directory; the last runs' logs are kept
+/// beside it as `picbucket.1.log` (the run before) … `picbucket.4.log`.
 fn open_log_file() -> Option<(PathBuf, std::fs::File)> {
     let dir = picbucket::core::paths::default_data_dir()?;
-    std::fs::create_dir_all(&dir).ok()?;
-    let path = dir.join("picbucket.log");
-    let file = std::fs::File::create(&path).ok()?;
-    Some((path, file))
+    use picbucket::core::log_files::{KEPT_LOGS, rotate_and_create};
+    rotate_and_create(&dir, KEPT_LOGS).ok()
 }
 
 fn init_logging(verbose: u8, log_file: Option<(PathBuf, std::fs::File)>) {

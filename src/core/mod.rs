@@ -9,6 +9,7 @@ pub mod expiry;
 pub mod image_kind;
 pub mod link_template;
 pub mod links;
+pub mod log_files;
 pub mod naming;
 pub mod paths;
 pub mod private_file;

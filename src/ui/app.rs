@@ -7,6 +7,7 @@ use crate::ui::actions::{Action, View, files_hovering, input_actions};
 use crate::ui::background::OffThreadTasks;
 use crate::ui::clipboard::ClipboardSink;
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
+use crate::ui::file_picker::PickerState;
 use crate::ui::frame_log::FrameLog;
 use crate::ui::history_perform::DestinationSave;
 use crate::ui::history_rows::{delete_confirm_ui, history_ui};
@@ -48,7 +49,8 @@ pub struct PicbucketApp {
     pub(super) settings: Option<SettingsView>,
     pub(super) pending_copy: Option<PendingCopy>,
     pub(super) background: OffThreadTasks,
-    pub(super) picking_files: bool,
+    /// "Add images…": the system's dialog or the window's own browser.
+    pub(super) picker: PickerState,
     pub(super) utc_offset: UtcOffset,
     /// Which list fills the window.
     pub(super) view: View,
@@ -86,7 +88,7 @@ impl PicbucketApp {
             settings: None,
             pending_copy: None,
             background: OffThreadTasks::new(cc.egui_ctx.clone()),
-            picking_files: false,
+            picker: PickerState::from_env(),
             utc_offset: UtcOffset::UTC,
             view: View::Queue,
             history: HistoryView::default(),
@@ -101,6 +103,13 @@ impl PicbucketApp {
     /// Shows `problem` (e.g. an unreadable config file) until dismissed.
     pub fn with_startup_problem(mut self, problem: Option<String>) -> Self {
         self.notices.extend(problem);
+        self
+    }
+
+    /// "Add images…" opens the window's own file browser (in `start`, else
+    /// Pictures or home) instead of the system's dialog.
+    pub fn with_builtin_file_browser(mut self, start: Option<PathBuf>) -> Self {
+        self.picker = PickerState::builtin(start);
         self
     }
 
@@ -172,7 +181,7 @@ impl PicbucketApp {
             ready_count: counts.ready,
             can_clear: counts.done + counts.rejected + counts.cancelled > 0,
             can_copy_all: counts.done > 0,
-            picking_files: self.picking_files,
+            picking_files: self.picker.is_open(),
             view: self.view,
         }
     }
@@ -207,7 +216,8 @@ impl eframe::App for PicbucketApp {
             log.record(seconds);
         }
         let ctx = ui.ctx().clone();
-        let dialog_open = self.settings.is_some() || self.history.confirm_delete.is_some();
+        let dialog_open =
+            self.settings.is_some() || self.history.confirm_delete.is_some() || self.picker.browser.is_some();
         let mut actions = input_actions(&ctx, dialog_open, self.view);
         let clock = Clock {
             now: SystemTime::now(),
@@ -238,6 +248,7 @@ impl eframe::App for PicbucketApp {
         {
             actions.push(Action::Settings(outcome));
         }
+        self.file_browser_ui(&ctx);
         for action in actions {
             self.perform(&ctx, frame, action);
         }

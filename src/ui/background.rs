@@ -1,8 +1,11 @@
 //! Work the window hands to short-lived named threads so that `ui()` never
-//! blocks: the file picker, saving settings, converting a pasted screenshot.
+//! blocks: the file picker, listing a folder for the window's own file
+//! browser, saving settings, converting a pasted screenshot.
 //! Each thread sends one [`UiMessage`] back and wakes the window.
 
 use crate::core::Config;
+use crate::ui::file_browser::{Listing, list_folder};
+use crate::ui::file_picker::SystemPick;
 use egui::{ColorImage, Context};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
@@ -19,8 +22,10 @@ pub enum SavePurpose {
 /// A result coming back from a background thread.
 #[derive(Debug)]
 pub enum UiMessage {
-    /// The file picker closed; `None` when nothing was chosen.
-    FilesPicked(Option<Vec<PathBuf>>),
+    /// The system's file dialog closed, or could not be shown.
+    FilesPicked(SystemPick),
+    /// A folder read for the window's own file browser.
+    FolderListed(Listing),
     SettingsSaved {
         config: Box<Config>,
         result: Result<(), String>,
@@ -64,7 +69,15 @@ impl OffThreadTasks {
         let picked = dialog.pick_files();
         self.spawn("picbucket-file-dialog", move || {
             let files = pollster::block_on(picked);
-            UiMessage::FilesPicked(files.map(|files| files.iter().map(|f| f.path().to_path_buf()).collect()))
+            let files = files.map(|files| files.iter().map(|f| f.path().to_path_buf()).collect());
+            UiMessage::FilesPicked(SystemPick::from_rfd(files))
+        })
+    }
+
+    /// Reads a folder (or the start folder) for the window's own file browser.
+    pub fn list_folder(&self, folder: Option<PathBuf>) -> Result<(), String> {
+        self.spawn("picbucket-list-folder", move || {
+            UiMessage::FolderListed(list_folder(folder))
         })
     }
 

@@ -14,6 +14,8 @@ mod app;
 mod background;
 pub mod clipboard;
 mod drop_zone;
+mod file_browser;
+mod file_picker;
 mod frame_log;
 pub mod handoff;
 mod history_pages;

@@ -108,12 +108,8 @@ impl PicbucketApp {
 
     pub(super) fn on_message(&mut self, ctx: &Context, message: UiMessage) {
         match message {
-            UiMessage::FilesPicked(paths) => {
-                self.picking_files = false;
-                if let Some(paths) = paths.filter(|paths| !paths.is_empty()) {
-                    self.add_paths(paths);
-                }
-            }
+            UiMessage::FilesPicked(pick) => self.system_picked(ctx, pick),
+            UiMessage::FolderListed(listing) => self.folder_listed(listing),
             UiMessage::SettingsSaved {
                 result,
                 purpose: SavePurpose::Destination,
@@ -153,14 +149,7 @@ impl PicbucketApp {
 
     pub(super) fn perform(&mut self, ctx: &Context, frame: &eframe::Frame, action: Action) {
         match action {
-            Action::PickFiles => {
-                if !self.picking_files {
-                    match self.background.pick_files(frame) {
-                        Ok(()) => self.picking_files = true,
-                        Err(error) => self.toasts.show(ctx, error, ToastKind::Error),
-                    }
-                }
-            }
+            Action::PickFiles => self.pick_files(ctx, frame),
             Action::AddPaths(paths) => self.add_paths(paths),
             Action::AddPastedImage(image) => {
                 let now = time::OffsetDateTime::now_utc().to_offset(self.utc_offset);
@@ -253,7 +242,7 @@ impl PicbucketApp {
         }
     }
 
-    fn add_paths(&mut self, paths: Vec<PathBuf>) {
+    pub(super) fn add_paths(&mut self, paths: Vec<PathBuf>) {
         // New files show up in the queue: show it.
         self.view = View::Queue;
         let folders = if self.config.ui.recurse_folders {

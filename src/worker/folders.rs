@@ -3,6 +3,7 @@
 use crate::core::ImageKind;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use tokio_util::sync::CancellationToken;
 
 /// A folder tree is not walked past this many files, so dropping `/` cannot
 /// hang the worker or fill memory.
@@ -25,16 +26,25 @@ pub struct FolderScan {
 /// The image files under `dir` (by their first bytes, not their names),
 /// sorted by path, and counts of what was skipped. Hidden files and folders
 /// are left out without counting: hiding them was the user's choice.
-pub fn images_in_folder(dir: &Path, recursive: bool) -> FolderScan {
+/// Gives up (finding nothing) once `stop` is cancelled: walking a large tree
+/// can take seconds, and the worker's runtime waits up to 2 s for blocking
+/// work when it stops, so a scan would hold up closing the window.
+pub fn images_in_folder(dir: &Path, recursive: bool, stop: &CancellationToken) -> FolderScan {
     let mut scan = FolderScan::default();
     let mut pending = vec![(dir.to_path_buf(), 0usize)];
     while let Some((folder, depth)) = pending.pop() {
+        if stop.is_cancelled() {
+            return FolderScan::default();
+        }
         let Ok(entries) = std::fs::read_dir(&folder) else {
             continue;
         };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(std::fs::DirEntry::path);
         for entry in entries {
+            if stop.is_cancelled() {
+                return FolderScan::default();
+            }
             if scan.images.len() >= MAX_FILES_PER_FOLDER {
                 scan.hit_limit = true;
                 scan.images.sort();
@@ -84,12 +94,12 @@ pub fn scan_in_background(
     recursive: bool,
     sink: crate::worker::sink::EventSink,
     internal: crate::worker::internal::InternalSender,
-    quitting: tokio_util::sync::CancellationToken,
+    quitting: CancellationToken,
 ) {
     tokio::spawn(async move {
         let scanned = {
-            let dir = dir.clone();
-            tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive))
+            let (dir, stop) = (dir.clone(), quitting.clone());
+            tokio::task::spawn_blocking(move || images_in_folder(&dir, recursive, &stop))
         };
         let scan = tokio::select! {
             scan = scanned => scan.unwrap_or_default(),
@@ -132,14 +142,24 @@ mod tests {
                 .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
                 .collect()
         };
-        let flat = images_in_folder(dir.path(), false);
+        let go_on = CancellationToken::new();
+        let flat = images_in_folder(dir.path(), false, &go_on);
         assert_eq!(names(flat.images), ["a-no-extension", "b.png"]);
         assert_eq!(
             (flat.not_images, flat.subfolders_skipped, flat.hit_limit),
             (1, 1, false)
         );
-        let deep = images_in_folder(dir.path(), true);
+        let deep = images_in_folder(dir.path(), true, &go_on);
         assert_eq!(names(deep.images), ["a-no-extension", "b.png", "sub/c.gif"]);
         assert_eq!((deep.not_images, deep.subfolders_skipped), (1, 0));
+    }
+
+    #[test]
+    fn a_scan_stops_when_the_worker_quits() {
+        let dir = tempfile::tempdir().unwrap();
+        write_image(dir.path(), "b.png", ImageFormat::Png, 4, 4);
+        let quitting = CancellationToken::new();
+        quitting.cancel();
+        assert_eq!(images_in_folder(dir.path(), true, &quitting), FolderScan::default());
     }
 }

@@ -84,8 +84,10 @@ impl WorkerHandle {
             .spawn(move || {
                 let sink = sink::EventSink::new(event_tx, wake);
                 runtime.block_on(runtime::run(config, options, command_rx, sink));
+                let stopping = std::time::Instant::now();
                 // Uploads still running when the loop ends are dropped with the runtime.
                 runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+                tracing::debug!(ms = stopping.elapsed().as_millis(), "worker runtime shut down");
             })?;
         Ok(Self {
             commands: command_tx,
@@ -145,11 +147,13 @@ impl CommandSender {
 
 impl Drop for WorkerHandle {
     fn drop(&mut self) {
+        let stopping = std::time::Instant::now();
         self.send(Command::Shutdown);
         if let Some(thread) = self.thread.take()
             && thread.join().is_err()
         {
             tracing::error!("worker thread panicked");
         }
+        tracing::debug!(ms = stopping.elapsed().as_millis(), "worker stopped");
     }
 }

@@ -1,8 +1,37 @@
-//! Pasted screenshots become files, so they upload like any other.
+//! Pasted screenshots become files, so they upload like any other. Such a
+//! file is the worker's own: it is removed once its upload is done, or once
+//! its row is gone with no retry or resume left that could need it.
 
 use crate::core::naming::sanitize_filename;
+use crate::core::paths::default_data_dir;
+use crate::worker::LibraryLocation;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+
+/// The folder pasted screenshots are saved in: `pasted/` beside the library
+/// that may have to resume their uploads (the data directory, or a test's
+/// temp dir when the library is a given file).
+pub fn pasted_folder(library: &LibraryLocation) -> Option<PathBuf> {
+    match library {
+        LibraryLocation::File(db) => db.parent().map(|dir| dir.join("pasted")),
+        LibraryLocation::Off | LibraryLocation::DataDir => default_data_dir().map(|dir| dir.join("pasted")),
+    }
+}
+
+/// Whether `path` is a screenshot the worker saved from a paste: a file of
+/// its own, to remove once nothing needs it (a file the user added never is).
+pub fn is_pasted(path: &Path, folder: Option<&Path>) -> bool {
+    folder.is_some_and(|folder| path.parent() == Some(folder))
+}
+
+/// Removes a pasted screenshot's file; one already gone is fine.
+pub async fn remove_pasted(path: PathBuf) {
+    match tokio::fs::remove_file(&path).await {
+        Ok(()) => tracing::debug!(path = %path.display(), "pasted image removed"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => tracing::warn!(path = %path.display(), %error, "pasted image could not be removed"),
+    }
+}
 
 /// Most numbered names tried before giving up (`shot-2.png` … `shot-1000.png`).
 const MAX_NAME_TRIES: u32 = 1000;

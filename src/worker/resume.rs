@@ -10,6 +10,7 @@ use crate::worker::event::{Event, UnfinishedJob};
 use crate::worker::history::destination_for;
 use crate::worker::internal::{Internal, JobUpdate};
 use crate::worker::job::{self, JobContext};
+use crate::worker::paste;
 use crate::worker::records::Records;
 use crate::worker::runtime::Worker;
 use std::sync::Arc;
@@ -88,11 +89,20 @@ pub fn claim(worker: &Worker, ids: Vec<RecordId>) {
 pub fn discard(worker: &Worker, ids: Vec<RecordId>) {
     let Some(records) = worker.records.clone() else { return };
     let sink = worker.sink.clone();
+    let pasted_folder = worker.pasted_folder.clone();
     tokio::spawn(async move {
-        if let Err(error) = records.run(move |lib, _, now| lib.discard(&ids, now)).await {
-            sink.send(Event::Warning(format!(
+        match records.run(move |lib, _, now| lib.discard(&ids, now)).await {
+            // A discarded paste will never be uploaded: its file can go.
+            Ok(discarded) => {
+                for record in discarded {
+                    if paste::is_pasted(&record.source_path, pasted_folder.as_deref()) {
+                        paste::remove_pasted(record.source_path).await;
+                    }
+                }
+            }
+            Err(error) => sink.send(Event::Warning(format!(
                 "Unfinished uploads could not be discarded: {error}"
-            )));
+            ))),
         }
         sink.send(Event::HistoryChanged);
     });

@@ -46,6 +46,8 @@ struct Job {
     record: Option<RecordId>,
     /// A thumbnail that arrived before the record: saved once there is one.
     thumbnail: Option<Thumbnail>,
+    /// The file is a pasted screenshot the worker saved (see `paste`).
+    pasted: bool,
 }
 
 pub(crate) struct Worker {
@@ -65,6 +67,8 @@ pub(crate) struct Worker {
     thumbnail_slots: Arc<Semaphore>,
     quitting: CancellationToken,
     pub internal: InternalSender,
+    /// Where pasted screenshots are saved.
+    pub pasted_folder: Option<PathBuf>,
 }
 
 pub async fn run(
@@ -89,7 +93,6 @@ pub async fn run(
         validation_slots: Arc::new(Semaphore::new(VALIDATIONS_AT_ONCE)),
         thumbnail_slots: Arc::new(Semaphore::new(2)),
         config: config.clone(),
-        options,
         sink,
         store: PendingStore::ready(StoreChoice::Failed(StorageError::Config {
             detail: "the store is still starting".into(),
@@ -102,6 +105,8 @@ pub async fn run(
         settings_generation: 0,
         quitting: CancellationToken::new(),
         internal: internal_tx,
+        pasted_folder: paste::pasted_folder(&options.library),
+        options,
     };
     // The first store is resolved before any command, so files added at once
     // (the CLI) go to it rather than failing with "still starting".
@@ -131,7 +136,9 @@ pub async fn run(
             }
         }
     }
+    let quitting = std::time::Instant::now();
     worker.quit(&mut internal_rx).await;
+    tracing::debug!(ms = quitting.elapsed().as_millis(), "worker loop finished its jobs");
     if let Some(keeper) = lease_keeper {
         keeper.abort();
     }
@@ -167,6 +174,10 @@ impl Worker {
             Command::Remove(id) => {
                 if let Some(job) = self.jobs.remove(&id) {
                     job.cancel.cancel();
+                    // A removed row is never retried, and a cancelled upload is not resumed.
+                    if job.pasted {
+                        tokio::spawn(paste::remove_pasted(job.path));
+                    }
                 }
             }
             Command::Resign(id) => self.resign(id),
@@ -286,6 +297,7 @@ impl Worker {
             name: name.clone(),
         });
         let job = Job {
+            pasted: paste::is_pasted(&path, self.pasted_folder.as_deref()),
             path,
             name,
             state: JobState::Validating,
@@ -313,6 +325,7 @@ impl Worker {
         let cancel = CancellationToken::new();
         let ctx = self.context();
         let job = Job {
+            pasted: paste::is_pasted(&path, self.pasted_folder.as_deref()),
             path,
             name,
             state: JobState::Uploading,
@@ -344,7 +357,7 @@ impl Worker {
                 .send(Event::Warning(format!("The pasted image was not added: {reason}.")));
             return;
         }
-        let folder = crate::core::paths::default_data_dir().map(|d| d.join("pasted"));
+        let folder = self.pasted_folder.clone();
         let sink = self.sink.clone();
         let internal = self.internal.clone();
         tokio::spawn(async move {
@@ -454,6 +467,9 @@ impl Worker {
             JobUpdate::Done { key, store } => {
                 job.state = JobState::Done { key, store };
                 job.thumbnail = None;
+                if job.pasted {
+                    tokio::spawn(paste::remove_pasted(job.path.clone()));
+                }
                 self.sink.send(Event::HistoryChanged);
             }
             JobUpdate::Stopped => job.state = JobState::Stopped,
@@ -464,6 +480,14 @@ impl Worker {
     /// so no parts are left on the server, and jobs stopped this way stay
     /// unfinished in the library for `resume`.
     async fn quit(&mut self, internal_rx: &mut mpsc::UnboundedReceiver<Internal>) {
+        // Pasted files stay only for uploads left unfinished for `resume`: those
+        // running now, when there is a library to remember them.
+        let leftover_pastes: Vec<PathBuf> = self
+            .jobs
+            .values()
+            .filter(|job| job.pasted && (self.records.is_none() || !matches!(job.state, JobState::Uploading)))
+            .map(|job| job.path.clone())
+            .collect();
         self.quitting.cancel();
         for job in self.jobs.values() {
             job.cancel.cancel();
@@ -478,6 +502,9 @@ impl Worker {
         }
         if let Some(records) = &self.records {
             records.note("releasing jobs", |lib, owner, _| lib.release(owner)).await;
+        }
+        for path in leftover_pastes {
+            paste::remove_pasted(path).await;
         }
     }
 }
