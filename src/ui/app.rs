@@ -198,6 +198,7 @@ impl eframe::App for PicbucketApp {
         if handled == MAX_EVENTS_PER_FRAME {
             ctx.request_repaint();
         }
+        self.evict_textures();
         while let Some(message) = self.background.try_recv() {
             self.on_message(ctx, message);
         }
@@ -262,7 +263,7 @@ impl eframe::App for PicbucketApp {
         }
         // After the actions, so that "Link copied" shows in the frame of the click.
         self.toasts.show_toast(&ctx);
-        if !self.queue.done_ids().is_empty() {
+        if self.queue.rows().iter().any(|row| row.link().is_some()) {
             ctx.request_repaint_after(EXPIRY_REFRESH);
         }
     }

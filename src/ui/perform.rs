@@ -86,13 +86,20 @@ impl PicbucketApp {
         }
     }
 
+    /// Keeps the thumbnail textures bounded. Once per frame: sorting the
+    /// finished rows for every thumbnail of a 2,000-file drop cost 10–50 ms
+    /// frames.
+    pub(super) fn evict_textures(&mut self) {
+        if self.thumbs.len() > MAX_TEXTURES {
+            self.thumbs
+                .evict(MAX_TEXTURES, &self.queue.finished_oldest_first(), &self.rows_on_screen);
+        }
+    }
+
     fn on_followup(&mut self, ctx: &Context, followup: QueueFollowup) {
         match followup {
-            QueueFollowup::Thumbnail { id, thumbnail } => {
-                self.thumbs.insert(ctx, id, &thumbnail);
-                self.thumbs
-                    .evict(MAX_TEXTURES, &self.queue.finished_oldest_first(), &self.rows_on_screen);
-            }
+            // Evicted once per frame, after all events (see `evict_textures`).
+            QueueFollowup::Thumbnail { id, thumbnail } => self.thumbs.insert(ctx, id, &thumbnail),
             QueueFollowup::Uploaded { id, only_file_in_batch } => {
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {
                     self.request_copy(ctx, vec![id], self.copy_format());
