@@ -1,12 +1,17 @@
-//! Large files: create, one verified part at a time, complete; aborted on
-//! failure or cancel so no parts are left behind.
+//! Large files: create, verified parts (a few in flight, each read into
+//! memory with its checksum), complete; aborted on failure or cancel so no
+//! parts are left behind.
 
 use crate::core::ChecksumSetting;
-use crate::storage::checksum::{Algorithm, digest_file, refine};
+use crate::storage::body::read_range;
+use crate::storage::checksum::{Algorithm, refine};
 use crate::storage::client::S3Store;
 use crate::storage::error::{StorageError, classify};
-use crate::storage::upload::{MultipartEvent, PART_SIZE_BYTES, Upload, file_body};
+use crate::storage::upload::{MultipartEvent, PART_SIZE_BYTES, PARTS_IN_FLIGHT, Upload};
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_smithy_types::body::SdkBody;
+use futures_util::{StreamExt, TryStreamExt};
 use tokio_util::sync::CancellationToken;
 
 /// S3 allows at most this many parts.
@@ -81,35 +86,42 @@ impl S3Store {
         result
     }
 
+    /// Sends every part, [`PARTS_IN_FLIGHT`] at a time; each is retried on
+    /// its own. Progress counts finished parts.
     async fn send_parts(&self, upload: Upload<'_>, upload_id: &str, algorithm: Algorithm) -> Result<(), StorageError> {
         let size = upload.request.size_bytes;
         let part_size = PART_SIZE_BYTES.max(size.div_ceil(MAX_PARTS));
-        let mut parts = Vec::new();
-        let mut offset = 0;
-        let mut part_number = 1;
-        while offset < size {
-            let length = part_size.min(size - offset);
-            let what = format!("upload part {part_number}");
-            let part = upload
-                .policy
-                .run(&what, |_| {
-                    self.send_part(upload, upload_id, part_number, offset, length, algorithm)
-                })
-                .await?;
-            upload.note(MultipartEvent::PartStored {
-                part_number,
-                etag: part.e_tag().unwrap_or_default().to_owned(),
-                size_bytes: length,
-            });
-            parts.push(part);
-            upload.progress.finish_part(length);
-            offset += length;
-            part_number += 1;
-        }
+        let ranges = (0..size.div_ceil(part_size)).map(|index| {
+            let offset = index * part_size;
+            let number = i32::try_from(index + 1).unwrap_or(i32::MAX);
+            (number, offset, part_size.min(size - offset))
+        });
+        let mut parts: Vec<CompletedPart> = futures_util::stream::iter(ranges)
+            .map(|(part_number, offset, length)| async move {
+                let what = format!("upload part {part_number}");
+                let part = upload
+                    .policy
+                    .run(&what, |_| {
+                        self.send_part(upload, upload_id, part_number, offset, length, algorithm)
+                    })
+                    .await?;
+                upload.note(MultipartEvent::PartStored {
+                    part_number,
+                    etag: part.e_tag().unwrap_or_default().to_owned(),
+                    size_bytes: length,
+                });
+                upload.progress.finish_part(length);
+                Ok::<_, StorageError>(part)
+            })
+            .buffer_unordered(PARTS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        // Finished in any order; completed in the order of their numbers.
+        parts.sort_by_key(|part| part.part_number());
         self.complete(upload, upload_id, parts).await
     }
 
-    /// One try at one part: hashed from disk, then streamed from disk.
+    /// One try at one part: read from disk with its checksum, sent from memory.
     async fn send_part(
         &self,
         upload: Upload<'_>,
@@ -120,10 +132,7 @@ impl S3Store {
         algorithm: Algorithm,
     ) -> Result<CompletedPart, StorageError> {
         let request = upload.request;
-        upload.stamp.check(request.path).await?;
-        let digest = digest_file(request.path, offset, length, algorithm).await?;
-        upload.progress.restart_part();
-        let body = file_body(request.path, offset, length, upload.progress).await?;
+        let (bytes, digest) = read_range(request.path, upload.stamp, offset, length, algorithm).await?;
         let uploaded = self
             .client
             .upload_part()
@@ -135,13 +144,13 @@ impl S3Store {
             .set_content_md5(digest.value_for(Algorithm::Md5))
             .set_checksum_crc32_c(digest.value_for(Algorithm::Crc32c))
             .set_checksum_crc64_nvme(digest.value_for(Algorithm::Crc64Nvme))
-            .body(body)
+            .body(ByteStream::new(SdkBody::from(bytes)))
+            // The part's checksum, verified by the server, covers its bytes.
+            .customize()
+            .disable_payload_signing()
             .send()
             .await
-            .map_err(|err| {
-                upload.progress.restart_part();
-                refine(classify(err, self.error_context()), algorithm)
-            })?;
+            .map_err(|err| refine(classify(err, self.error_context()), algorithm))?;
         // Servers that announce part checksums at create want them back at complete.
         Ok(CompletedPart::builder()
             .set_e_tag(uploaded.e_tag().map(str::to_owned))
