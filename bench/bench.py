@@ -105,12 +105,16 @@ import sys, os
 from PIL import Image
 kind, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 os.makedirs(out, exist_ok=True)
+# A camera's EXIF with a GPS position, which picbucket removes by default.
+exif = Image.Exif()
+exif[0x010F], exif[0x0110], exif[0x0132] = "BenchCam", "Model 1", "2026:11:26 10:00:00"
+exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.5), 3: "E", 4: (13.0, 24.0, 3.0)}
 for i in range(count):
     if kind == "photos":
         # Noise over three channels, JPEG quality 92: about 1.2 MB, dense
         # entropy-coded data like a sharp photo.
         im = Image.merge("RGB", [Image.effect_noise((2400, 1600), 9) for _ in range(3)])
-        im.save(os.path.join(out, f"photo-{i:04}.jpg"), "JPEG", quality=92)
+        im.save(os.path.join(out, f"photo-{i:04}.jpg"), "JPEG", quality=92, exif=exif.tobytes())
     else:
         im = Image.merge("RGB", [Image.effect_noise((150, 110), 18) for _ in range(3)])
         im.save(os.path.join(out, f"small-{i:04}.png"), "PNG")
@@ -160,6 +164,21 @@ def make_big_png(path: Path, size_bytes: int):
 def corpus_stats(folder: Path):
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     return files, sum(p.stat().st_size for p in files)
+
+
+def stripped_size(path: Path) -> int:
+    """Size after picbucket's default metadata stripping, for the files made
+    here: a JPEG loses its EXIF (APP1) segments; the PNGs carry no metadata."""
+    data = path.read_bytes()
+    if not data.startswith(b"\xff\xd8"):
+        return len(data)
+    at, removed = 2, 0
+    while at + 4 <= len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if data[at + 1] == 0xE1 and data[at + 4:at + 10] == b"Exif\0\0":
+            removed += 2 + length
+        at += 2 + length
+    return len(data) - removed
 
 
 # ---------------------------------------------------------------- server
@@ -315,17 +334,20 @@ def section_upload(ctx, rounds, tools_wanted):
     for label, kind, count in (CORPUS_A, CORPUS_B):
         folder = make_corpus(ctx["tools"], ctx["corpus"], kind, count)
         files, total = corpus_stats(folder)
-        corpora.append((label, folder, files, total))
+        stripped = sum(stripped_size(p) for p in files)
+        corpora.append((label, folder, files, total, stripped))
     results = {}
     for round_no in range(1, rounds + 1):
-        for label, folder, files, total in corpora:
+        for label, folder, files, total, stripped in corpora:
             for tool in tools_wanted:
+                expect = stripped if tool == "picbucket" else total
                 results.setdefault((label, tool), []).append(
-                    one_run(tool, ctx, label, files, folder, total, round_no))
+                    one_run(tool, ctx, label, files, folder, expect, round_no))
     print()
     print(f"Upload, {rounds} interleaved rounds, medians (spread of wall times); CPU in seconds")
-    for label, folder, files, total in corpora:
-        print(f"  corpus {label}: {len(files)} files, {total / 1e6:.0f} MB ({folder})")
+    for label, folder, files, total, stripped in corpora:
+        print(f"  corpus {label}: {len(files)} files, {total / 1e6:.0f} MB ({folder}); picbucket strips "
+              f"{total - stripped} bytes of metadata (EXIF with GPS) on the way")
     print()
     print("| tool | A wall s | A client CPU | A server CPU | B wall s | B client CPU | B server CPU |")
     print("|---|---|---|---|---|---|---|")

@@ -15,6 +15,7 @@ pub mod profiles;
 pub mod secret;
 pub mod strip;
 pub mod thumbnail;
+mod thumbnail_jpeg;
 pub mod toml_merge;
 pub mod validate;
 
