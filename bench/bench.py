@@ -408,7 +408,7 @@ def section_thumbs(ctx, rounds):
             out = ctx["work"] / "vips-thumbs"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
-            argv = [tools.vipsthumbnail, "-s", "256", "-o", f"{out}/%s.png", *map(str, files)]
+            argv = [tools.vipsthumbnail, "-s", "256", "-o", f"{out}/%s.jpg", *map(str, files)]
             rows.setdefault("vipsthumbnail -s 256", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
         argv = [str(ctx["thumbnail_bench"]), *map(str, files)]
         rows.setdefault("picbucket worker (all thumbnails shown)", []).append(
