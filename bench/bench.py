@@ -90,12 +90,13 @@ class Tools:
 
 def build_picbucket():
     log("building picbucket (cargo build --release)")
-    run(["cargo", "build", "--release", "--bin", "picbucket", "--example", "thumbnail_bench"], cwd=REPO)
+    run(["cargo", "build", "--release", "--features", "bench", "--bin", "picbucket", "--bin", "thumbnail-bench"],
+        cwd=REPO)
     meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=REPO,
                           check=True, capture_output=True, text=True).stdout
     import json
     target = Path(json.loads(meta)["target_directory"]) / "release"
-    return target / "picbucket", target / "examples" / "thumbnail_bench"
+    return target / "picbucket", target / "thumbnail-bench"
 
 
 # ---------------------------------------------------------------- corpora
@@ -279,10 +280,11 @@ def command_for(tool, ctx, files, folder, prefix):
                 "--s3-endpoint", server.endpoint, "--s3-access-key-id", ACCESS_KEY, "--s3-secret-access-key",
                 SECRET_KEY, "--s3-region", REGION, "--transfers", "16", "--exclude", ".*"]
         return argv, aws_env()
-    if tool == "picbucket":
+    if tool.startswith("picbucket"):
         config = picbucket_config(work, server, prefix)
-        env = {**aws_env(), "PICBUCKET_DATA_DIR": str(ctx["data_dir"])}
-        return [str(ctx["picbucket"]), "--config", str(config), "upload", *map(str, files)], env
+        env = {**aws_env(), "PICBUCKET_DATA_DIR": str(ctx["data_dir"] / tool)}
+        binary = ctx["baseline"] / "picbucket" if tool == "picbucket-baseline" else ctx["picbucket"]
+        return [str(binary), "--config", str(config), "upload", *map(str, files)], env
     raise ValueError(tool)
 
 
@@ -340,7 +342,7 @@ def section_upload(ctx, rounds, tools_wanted):
     for round_no in range(1, rounds + 1):
         for label, folder, files, total, stripped in corpora:
             for tool in tools_wanted:
-                expect = stripped if tool == "picbucket" else total
+                expect = stripped if tool.startswith("picbucket") else total
                 results.setdefault((label, tool), []).append(
                     one_run(tool, ctx, label, files, folder, expect, round_no))
     print()
@@ -380,12 +382,14 @@ def section_large(ctx, rounds):
     (big / "two-gb").mkdir(exist_ok=True)
     one_gb = make_big_png(big / "one-gb" / "big-1g.png", 1 << 30)
     two_gb = make_big_png(big / "two-gb" / "big-2g.png", 2 << 30)
+    contenders = ["s5cmd", "picbucket"] + (["picbucket-baseline"] if ctx["baseline"] else [])
     results = {}
     for round_no in range(1, rounds + 1):
-        for tool in ("s5cmd", "picbucket"):
+        for tool in contenders:
             results.setdefault(tool, []).append(
                 one_run(tool, ctx, "1g", [one_gb], one_gb.parent, one_gb.stat().st_size, round_no))
-    rss_run = one_run("picbucket", ctx, "2g", [two_gb], two_gb.parent, two_gb.stat().st_size, 1)
+    rss_runs = {tool: one_run(tool, ctx, "2g", [two_gb], two_gb.parent, two_gb.stat().st_size, 1)
+                for tool in contenders if tool.startswith("picbucket")}
     print("Large files (PNG with private chunks; medians of wall, client CPU, peak RSS)")
     print()
     print("| tool | 1 GiB wall s | client CPU s | peak RSS MB |")
@@ -394,7 +398,8 @@ def section_large(ctx, rounds):
         print(f"| {tool} | {med(runs, 'wall'):.2f} ({spread(runs, 'wall')}) | {med(runs, 'cpu'):.2f} | "
               f"{med(runs, 'rss') / 1024:.0f} |")
     print()
-    print(f"picbucket, one 2 GiB file: {rss_run['wall']:.2f} s wall, peak RSS {rss_run['rss'] / 1024:.0f} MB")
+    for tool, run in rss_runs.items():
+        print(f"{tool}, one 2 GiB file: {run['wall']:.2f} s wall, peak RSS {run['rss'] / 1024:.0f} MB")
     print()
 
 
@@ -413,6 +418,9 @@ def section_thumbs(ctx, rounds):
         argv = [str(ctx["thumbnail_bench"]), *map(str, files)]
         rows.setdefault("picbucket worker (all thumbnails shown)", []).append(
             timed(tools, argv, os.environ.copy(), ctx["work"]))
+        if ctx["baseline"]:
+            argv = [str(ctx["baseline"] / "thumbnail-bench"), *map(str, files)]
+            rows.setdefault("picbucket-baseline worker", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
     print(f"Thumbnails of corpus A ({len(files)} JPEG 2400×1600), 256 px, medians")
     print()
     print("| tool | wall s | CPU s | peak RSS MB |")
@@ -435,6 +443,8 @@ def main():
         "PICBUCKET_BENCH_HOME", Path.home() / ".cache" / "picbucket-bench")),
                         help="tools, venv and corpora are kept here between runs")
     parser.add_argument("--no-build", action="store_true", help="use the release binary as it is")
+    parser.add_argument("--baseline", type=Path, help="a folder with an older build's picbucket and "
+                        "thumbnail-bench, run beside the current one as picbucket-baseline")
     args = parser.parse_args()
     sections = args.sections.split(",")
 
@@ -445,10 +455,12 @@ def main():
                               capture_output=True, text=True).stdout
         import json
         target = Path(json.loads(meta)["target_directory"]) / "release"
-        picbucket, thumbnail_bench = target / "picbucket", target / "examples" / "thumbnail_bench"
+        picbucket, thumbnail_bench = target / "picbucket", target / "thumbnail-bench"
     else:
         picbucket, thumbnail_bench = build_picbucket()
     wanted = [t for t in args.tools.split(",") if t == "picbucket" or t == "s5cmd" or getattr(tools, t, None)]
+    if args.baseline:
+        wanted.append("picbucket-baseline")
 
     shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     if shm is None:
@@ -458,7 +470,7 @@ def main():
         server = Server(tools, Path(server_data))
         ctx = {"tools": tools, "server": server, "work": Path(work), "corpus": args.home / "corpus",
                "large_dir": args.home / "large", "picbucket": picbucket, "thumbnail_bench": thumbnail_bench,
-               "data_dir": Path(work) / "picbucket-data"}
+               "data_dir": Path(work) / "picbucket-data", "baseline": args.baseline}
         print(f"picbucket {subprocess.run([str(picbucket), '--version'], capture_output=True, text=True).stdout.strip()}"
               f", s3s-fs {S3S_FS_VERSION} at {server.endpoint} (data on {'tmpfs' if shm else 'disk'}), "
               f"{os.cpu_count()} CPUs")

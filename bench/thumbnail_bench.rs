@@ -2,7 +2,7 @@
 //! given has its thumbnail, as the window would show it (added, checked,
 //! decoded and scaled off the UI thread; the texture upload is not counted).
 //!
-//! `thumbnail_bench FILE…` prints the seconds and the thumbnails made, and
+//! `thumbnail-bench FILE…` (built with `--features bench`) prints the seconds and the thumbnails made, and
 //! exits with 1 if any file got no thumbnail. Sends no network request.
 
 use picbucket::core::Config;
