@@ -124,7 +124,7 @@ for i in range(count):
 
 def make_corpus(tools, root: Path, kind: str, count: int) -> Path:
     folder = root / kind
-    done = folder / ".complete"
+    done = root / f"{kind}.complete"  # beside the folder: tools upload everything in it
     if not done.exists():
         log(f"generating {count} files in {folder}")
         shutil.rmtree(folder, ignore_errors=True)
