@@ -1,9 +1,8 @@
 //! What one request sends: bytes read from disk once, with their checksum
 //! computed over exactly those bytes in the same blocking task.
 //!
-//! Small files and multipart parts are held in memory while they are sent
-//! (bounded: one file up to [`IN_MEMORY_MAX_BYTES`] per upload slot, a few
-//! parts per large file). Sending from memory lets the payload go unsigned
+//! Small files are held in memory while they are sent (bounded: one file up
+//! to [`IN_MEMORY_MAX_BYTES`] per upload slot). Sending from memory lets the payload go unsigned
 //! (SigV4 would otherwise hash the body once more) while the checksum the
 //! server verifies still covers every byte; a retry reads the file again.
 

@@ -18,8 +18,7 @@ use std::future::Future;
 use std::path::Path;
 use tokio_util::sync::CancellationToken;
 
-/// Size of each part of a multipart upload. Each part in flight is held in
-/// memory, so this times [`PARTS_IN_FLIGHT`] bounds what an upload holds.
+/// Size of each part of a multipart upload (streamed from disk).
 pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Parts of one multipart upload sent at once.
