@@ -49,6 +49,7 @@ fn upload(server: &TestServer, config: &Config, path: &Path, key: &str) -> Resul
         size_bytes: std::fs::metadata(path).unwrap().len(),
         multipart_threshold_bytes: u64::MAX,
         max_attempts: 5,
+        prepared: None,
     };
     server
         .runtime
@@ -84,6 +85,7 @@ fn an_upload_signed_for_us_east_1_is_corrected_to_garage_and_its_link_works() {
         size_bytes: std::fs::metadata(&path).unwrap().len(),
         multipart_threshold_bytes: u64::MAX,
         max_attempts: 5,
+        prepared: None,
     };
     server
         .runtime

@@ -26,6 +26,7 @@ fn upload(
         size_bytes,
         multipart_threshold_bytes: threshold,
         max_attempts: 5,
+        prepared: None,
     };
     server
         .runtime

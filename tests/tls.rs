@@ -152,6 +152,7 @@ fn with_ca_file_test_connection_and_an_upload_succeed() {
         size_bytes: std::fs::metadata(&path).unwrap().len(),
         multipart_threshold_bytes: u64::MAX,
         max_attempts: 5,
+        prepared: None,
     };
     tls.server
         .runtime

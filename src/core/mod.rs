@@ -19,6 +19,7 @@ pub mod public_url;
 pub mod secret;
 pub mod strip;
 pub mod thumbnail;
+mod thumbnail_jpeg;
 pub mod toml_merge;
 pub mod validate;
 

@@ -1,10 +1,14 @@
-//! Small previews: decoded with limits, EXIF orientation applied, downscaled.
+//! Small previews: decoded with limits, downscaled, EXIF orientation applied.
 //!
-//! Called by the worker off the UI thread; the UI only uploads the finished
-//! RGBA buffer as a texture.
+//! JPEGs are decoded at 1/2–1/8 scale and resized with SIMD
+//! (`thumbnail_jpeg.rs`); other formats, and JPEGs that path does not handle,
+//! are decoded whole. Called by the worker off the UI thread; the UI only
+//! uploads the finished RGBA buffer as a texture.
 
+use crate::core::thumbnail_jpeg::jpeg_thumbnail;
 use crate::core::validate::ValidationRules;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use std::io::Read;
 use std::path::Path;
 
 /// Longest side of a thumbnail, in pixels.
@@ -30,6 +34,24 @@ impl std::fmt::Debug for Thumbnail {
 /// Decodes `path` (first frame for GIF and WebP), applies its EXIF orientation
 /// and scales it to fit `side_px`. Errors are one readable sentence.
 pub fn make_thumbnail(path: &Path, rules: &ValidationRules, side_px: u32) -> Result<Thumbnail, String> {
+    if starts_like_jpeg(path)
+        && let Ok(thumbnail) = jpeg_thumbnail(path, rules, side_px, MAX_DECODE_ALLOC_BYTES)
+    {
+        return Ok(thumbnail);
+    }
+    decode_whole(path, rules, side_px)
+}
+
+fn starts_like_jpeg(path: &Path) -> bool {
+    let mut magic = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == [0xFF, 0xD8, 0xFF]
+}
+
+/// Any supported format: a full decode, orientation, then a downscale.
+fn decode_whole(path: &Path, rules: &ValidationRules, side_px: u32) -> Result<Thumbnail, String> {
     let mut reader = ImageReader::open(path)
         .map_err(|e| format!("cannot open the file: {e}"))?
         .with_guessed_format()
@@ -81,6 +103,59 @@ mod tests {
         let path = write_image(dir.path(), "small.webp", ImageFormat::WebP, 20, 10);
         let thumb = make_thumbnail(&path, &ValidationRules::default(), THUMBNAIL_SIDE_PX).unwrap();
         assert_eq!((thumb.width, thumb.height), (20, 10));
+    }
+
+    /// Mean absolute difference per channel between two equally sized thumbnails.
+    fn mean_difference(a: &Thumbnail, b: &Thumbnail) -> f64 {
+        assert_eq!((a.width, a.height), (b.width, b.height));
+        let total: u64 = a.rgba.iter().zip(&b.rgba).map(|(x, y)| u64::from(x.abs_diff(*y))).sum();
+        total as f64 / a.rgba.len() as f64
+    }
+
+    /// A smooth photo-like JPEG: a colour gradient (noise would make any two
+    /// resamplers disagree pixel by pixel).
+    fn gradient_jpeg(dir: &Path, width: u32, height: u32) -> std::path::PathBuf {
+        let image = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 128])
+        });
+        let path = dir.join("gradient.jpg");
+        image.save_with_format(&path, ImageFormat::Jpeg).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_jpeg_scaled_on_load_looks_like_the_full_decode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = gradient_jpeg(dir.path(), 2400, 1600);
+        let rules = ValidationRules::default();
+        let fast = jpeg_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX, MAX_DECODE_ALLOC_BYTES).unwrap();
+        let full = decode_whole(&path, &rules, THUMBNAIL_SIDE_PX).unwrap();
+        assert_eq!((fast.width, fast.height), (256, 171));
+        let difference = mean_difference(&fast, &full);
+        assert!(difference < 3.0, "mean difference {difference}");
+        assert_eq!(make_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX).unwrap(), fast);
+    }
+
+    #[test]
+    fn the_exif_orientation_is_applied_to_the_scaled_jpeg() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = std::fs::read(gradient_jpeg(dir.path(), 800, 400)).unwrap();
+        // Orientation 6: shown turned 90° clockwise, so tall.
+        let tiff = crate::core::strip::test_exif_tiff(6);
+        let mut rotated = plain[..2].to_vec();
+        rotated.extend_from_slice(&[0xFF, 0xE1]);
+        rotated.extend_from_slice(&u16::try_from(2 + 6 + tiff.len()).unwrap().to_be_bytes());
+        rotated.extend_from_slice(b"Exif\0\0");
+        rotated.extend_from_slice(&tiff);
+        rotated.extend_from_slice(&plain[2..]);
+        let path = dir.path().join("rotated.jpg");
+        std::fs::write(&path, &rotated).unwrap();
+        let rules = ValidationRules::default();
+        let fast = jpeg_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX, MAX_DECODE_ALLOC_BYTES).unwrap();
+        assert_eq!((fast.width, fast.height), (128, 256));
+        let full = decode_whole(&path, &rules, THUMBNAIL_SIDE_PX).unwrap();
+        let difference = mean_difference(&fast, &full);
+        assert!(difference < 3.0, "mean difference {difference}");
     }
 
     #[test]

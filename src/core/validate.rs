@@ -12,6 +12,8 @@ use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 
 /// The most of a JPEG read to find its dimensions.
 pub const JPEG_HEADER_LIMIT_BYTES: u64 = 1024 * 1024;
+/// What is read first, which holds the header of nearly every JPEG.
+const JPEG_FIRST_TRY_BYTES: u64 = 64 * 1024;
 use std::path::{Path, PathBuf};
 
 /// Limits a file must meet.
@@ -106,6 +108,17 @@ impl Rejection {
 /// trailing bytes. Never blocks on a FIFO or device: those are refused from
 /// their metadata before any open.
 pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, Rejection> {
+    validate_reading(path, rules, true)
+}
+
+/// [`validate`] for a file that is stripped of its metadata next: a JPEG or
+/// GIF is not walked to its end here, because the strip walks it anyway and
+/// refuses a truncated or damaged one with the same [`Rejection`].
+pub fn validate_before_strip(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, Rejection> {
+    validate_reading(path, rules, false)
+}
+
+fn validate_reading(path: &Path, rules: &ValidationRules, walk_to_end: bool) -> Result<ValidatedImage, Rejection> {
     let metadata = std::fs::metadata(path).map_err(|e| io_rejection(&e))?;
     if metadata.is_dir() {
         return Err(Rejection::Directory);
@@ -151,7 +164,9 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
         });
     }
     check_dimensions(width, height, rules)?;
-    check_not_truncated(path, kind, size_bytes)?;
+    if walk_to_end || !matches!(kind, ImageKind::Jpeg | ImageKind::Gif) {
+        check_not_truncated(path, kind, size_bytes)?;
+    }
     Ok(ValidatedImage {
         path: path.to_owned(),
         size_bytes,
@@ -198,10 +213,20 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
     if kind != ImageKind::Jpeg {
         return reader.into_dimensions().map_err(bad_header);
     }
+    // Most headers sit in the first 64 KiB; only when that is not enough is
+    // the prefix read up to the limit (large EXIF thumbnails, ICC profiles).
+    let mut file = reader.into_inner();
     let mut prefix = Vec::new();
-    reader
-        .into_inner()
-        .take(JPEG_HEADER_LIMIT_BYTES)
+    (&mut file)
+        .take(JPEG_FIRST_TRY_BYTES)
+        .read_to_end(&mut prefix)
+        .map_err(|e| io_rejection(&e))?;
+    if prefix.len() as u64 == JPEG_FIRST_TRY_BYTES
+        && let Ok(found) = ImageReader::with_format(Cursor::new(&prefix), ImageFormat::Jpeg).into_dimensions()
+    {
+        return Ok(found);
+    }
+    file.take(JPEG_HEADER_LIMIT_BYTES - prefix.len() as u64)
         .read_to_end(&mut prefix)
         .map_err(|e| io_rejection(&e))?;
     // zune-jpeg reports running out of bytes as a format error, not an I/O

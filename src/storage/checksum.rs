@@ -90,8 +90,7 @@ impl Hasher {
     }
 }
 
-/// Checksum of `bytes`, to check `digest_file` against.
-#[cfg(test)]
+/// Checksum of bytes in memory.
 pub(crate) fn digest_bytes(algorithm: Algorithm, bytes: &[u8]) -> Digest {
     let mut hasher = Hasher::new(algorithm);
     hasher.update(bytes);

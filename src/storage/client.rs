@@ -206,16 +206,16 @@ impl S3Store {
     /// create it on the first PUT. A key without permission for HEAD on the
     /// bucket (403) is not an error here: the upload itself will tell.
     pub async fn ensure_bucket(&self) -> Result<(), StorageError> {
-        if self.bucket_seen.get().is_some() {
-            return Ok(());
-        }
-        match self.head_bucket().await {
-            Ok(()) | Err(StorageError::AccessDenied { .. }) => {
-                self.bucket_seen.set(()).ok();
-                Ok(())
-            }
-            Err(error) => Err(error),
-        }
+        // Uploads starting together wait for one check instead of each sending its own.
+        self.bucket_seen
+            .get_or_try_init(|| async {
+                match self.head_bucket().await {
+                    Ok(()) | Err(StorageError::AccessDenied { .. }) => Ok(()),
+                    Err(error) => Err(error),
+                }
+            })
+            .await
+            .map(|_| ())
     }
 
     /// Deletes one object; deleting a missing key succeeds, as in S3.

@@ -4,6 +4,7 @@
 //! Every failure leaves as a [`StorageError`] whose message says what happened
 //! and what to do; the SDK's own error text goes to the log.
 
+mod body;
 mod checksum;
 mod checksum_memory;
 mod classify;
@@ -24,10 +25,11 @@ mod tls;
 mod upload;
 mod verified_fs;
 
+pub use body::IN_MEMORY_MAX_BYTES;
 pub use client::S3Store;
 pub use connect::connect;
 pub use error::{NetProblem, StorageError, TlsProblem};
 pub use local::{LocalStore, LocalStoreOptions};
 pub use probe::ConnectionReport;
 pub use progress::UploadProgress;
-pub use upload::{MultipartEvent, MultipartHook, PART_SIZE_BYTES, UploadRequest};
+pub use upload::{MultipartEvent, MultipartHook, PART_SIZE_BYTES, PARTS_IN_FLIGHT, UploadRequest};

@@ -2,22 +2,27 @@
 //! upload (multipart.rs) for large ones. Every request carries a checksum of
 //! the bytes read from disk, which the server verifies; transient failures
 //! and mismatches are retried (retry.rs), re-reading the file each time.
+//! Small files are read once into memory and sent from there (body.rs).
 
 use crate::core::ChecksumSetting;
-use crate::storage::checksum::{Algorithm, Digest, digest_file, file_changed, refine};
+use crate::storage::body::{FileStamp, IN_MEMORY_MAX_BYTES, digest_in_memory, read_range};
+use crate::storage::checksum::{Algorithm, Digest, digest_file, refine};
 use crate::storage::client::S3Store;
 use crate::storage::error::{StorageError, classify};
 use crate::storage::progress::UploadProgress;
 use crate::storage::retry::RetryPolicy;
 use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_smithy_types::body::SdkBody;
+use bytes::Bytes;
 use std::future::Future;
 use std::path::Path;
-use std::time::SystemTime;
 use tokio_util::sync::CancellationToken;
 
-/// Size of each part of a multipart upload; only one part is in flight per
-/// file, so this bounds the memory an upload may hold.
+/// Size of each part of a multipart upload (streamed from disk).
 pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Parts of one multipart upload sent at once.
+pub const PARTS_IN_FLIGHT: usize = 3;
 
 /// One file to upload.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +36,10 @@ pub struct UploadRequest<'a> {
     pub multipart_threshold_bytes: u64,
     /// Tries per request (`upload.max_attempts`), the first included.
     pub max_attempts: u32,
+    /// The bytes to send when the caller has read the file already (and
+    /// perhaps rewritten it, as metadata stripping does): sent as they are,
+    /// with `path` only named in messages. `size_bytes` must be their length.
+    pub prepared: Option<&'a Bytes>,
 }
 
 /// A step of a multipart upload, for a caller that remembers it: parts stay
@@ -52,34 +61,6 @@ pub enum MultipartEvent {
 /// it must return at once (hand the event to a channel, say).
 pub type MultipartHook<'a> = &'a (dyn Fn(MultipartEvent) + Send + Sync);
 
-/// Size and modification time when the upload began: a file that changes
-/// under a running upload fails it at once instead of being retried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct FileStamp {
-    size: u64,
-    modified: Option<SystemTime>,
-}
-
-impl FileStamp {
-    async fn read(path: &Path) -> Result<Self, StorageError> {
-        let meta = tokio::fs::metadata(path)
-            .await
-            .map_err(|e| StorageError::File { detail: e.to_string() })?;
-        Ok(Self {
-            size: meta.len(),
-            modified: meta.modified().ok(),
-        })
-    }
-
-    pub(crate) async fn check(&self, path: &Path) -> Result<(), StorageError> {
-        if Self::read(path).await? == *self {
-            Ok(())
-        } else {
-            Err(file_changed())
-        }
-    }
-}
-
 /// What every request of one upload shares.
 #[derive(Clone, Copy)]
 pub(crate) struct Upload<'a> {
@@ -96,6 +77,12 @@ impl Upload<'_> {
             hook(event);
         }
     }
+}
+
+/// What a single PUT sends.
+enum SingleBody {
+    Memory(Bytes),
+    Stream(ByteStream),
 }
 
 /// How a PUT was confirmed.
@@ -137,7 +124,13 @@ impl S3Store {
         cancel: &CancellationToken,
         on_multipart: Option<MultipartHook<'_>>,
     ) -> Result<(), StorageError> {
-        let stamp = FileStamp::read(request.path).await?;
+        let stamp = match request.prepared {
+            Some(bytes) => FileStamp {
+                size: bytes.len() as u64,
+                modified: None,
+            },
+            None => FileStamp::read(request.path).await?,
+        };
         if stamp.size != request.size_bytes {
             return Err(StorageError::File {
                 detail: "the file changed after it was checked; add it again".into(),
@@ -154,7 +147,7 @@ impl S3Store {
             result = upload.policy.run("check bucket", |_| self.ensure_bucket()) => result?,
             () = cancel.cancelled() => return Err(StorageError::Cancelled),
         }
-        let stored = if request.size_bytes >= request.multipart_threshold_bytes {
+        let stored = if request.prepared.is_none() && request.size_bytes >= request.multipart_threshold_bytes {
             // The parts were verified one by one, but not the assembly:
             // the HEAD below checks the size of what was put together.
             self.put_multipart(upload, cancel).await?;
@@ -196,11 +189,9 @@ impl S3Store {
 
     async fn put_single_with(&self, upload: Upload<'_>, algorithm: Algorithm) -> Result<Stored, StorageError> {
         let request = upload.request;
-        upload.stamp.check(request.path).await?;
-        let digest = digest_file(request.path, 0, request.size_bytes, algorithm).await?;
+        let (body, digest) = self.single_body(upload, algorithm).await?;
         upload.progress.restart_part();
-        let body = file_body(request.path, 0, request.size_bytes, upload.progress).await?;
-        let sent = self
+        let put = self
             .client
             .put_object()
             .bucket(&self.bucket)
@@ -209,10 +200,19 @@ impl S3Store {
             .content_length(i64::try_from(request.size_bytes).unwrap_or(i64::MAX))
             .set_content_md5(digest.value_for(Algorithm::Md5))
             .set_checksum_crc32_c(digest.value_for(Algorithm::Crc32c))
-            .set_checksum_crc64_nvme(digest.value_for(Algorithm::Crc64Nvme))
-            .body(body)
-            .send()
-            .await;
+            .set_checksum_crc64_nvme(digest.value_for(Algorithm::Crc64Nvme));
+        let sent = match body {
+            // The checksum the server verifies covers these bytes: signing
+            // them too would only hash the body a second time.
+            SingleBody::Memory(bytes) => {
+                put.body(ByteStream::new(upload.progress.counting(SdkBody::from(bytes))))
+                    .customize()
+                    .disable_payload_signing()
+                    .send()
+                    .await
+            }
+            SingleBody::Stream(stream) => put.body(stream).send().await,
+        };
         let out = match sent {
             Ok(out) => out,
             Err(err) => {
@@ -232,6 +232,29 @@ impl S3Store {
         } else {
             Stored::Acknowledged
         })
+    }
+
+    /// The body of one try and its checksum: the caller's bytes, the file
+    /// read into memory, or (above [`IN_MEMORY_MAX_BYTES`]) the file hashed
+    /// and then streamed from disk.
+    async fn single_body(
+        &self,
+        upload: Upload<'_>,
+        algorithm: Algorithm,
+    ) -> Result<(SingleBody, Digest), StorageError> {
+        let request = upload.request;
+        if let Some(bytes) = request.prepared {
+            let digest = digest_in_memory(bytes, algorithm).await?;
+            return Ok((SingleBody::Memory(bytes.clone()), digest));
+        }
+        if request.size_bytes <= IN_MEMORY_MAX_BYTES {
+            let (bytes, digest) = read_range(request.path, upload.stamp, 0, request.size_bytes, algorithm).await?;
+            return Ok((SingleBody::Memory(bytes), digest));
+        }
+        upload.stamp.check(request.path).await?;
+        let digest = digest_file(request.path, 0, request.size_bytes, algorithm).await?;
+        let stream = file_body(request.path, 0, request.size_bytes, upload.progress).await?;
+        Ok((SingleBody::Stream(stream), digest))
     }
 
     /// Runs `send` with this destination's checksum; when `auto` meets a

@@ -4,7 +4,7 @@
 
 use crate::core::naming::{KeyInputs, KeyTemplate, sanitize_filename};
 use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
-use crate::core::validate::validate;
+use crate::core::validate::{validate, validate_before_strip};
 use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
 use crate::library::{Library, NewJob, RecordId, SentInfo, UploadRecord};
 use crate::storage::{MultipartEvent, S3Store, StorageError, UploadProgress, UploadRequest};
@@ -12,7 +12,7 @@ use crate::worker::command::JobId;
 use crate::worker::destinations::{PendingStore, StoreChoice};
 use crate::worker::event::{Event, SignedLink};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
-use crate::worker::outgoing::{Outgoing, modified_ms, prepare_outgoing};
+use crate::worker::outgoing::{Outgoing, bytes_to_send, modified_ms, prepare_outgoing};
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
 use std::path::{Path, PathBuf};
@@ -121,7 +121,12 @@ pub(crate) async fn check(
         let rules = rules.clone();
         let strip = ctx.config.upload.strip_metadata;
         tokio::task::spawn_blocking(move || {
-            let image = validate(&path, &rules)?;
+            // Stripping walks the whole file and finds a truncated one itself.
+            let image = if strip {
+                validate_before_strip(&path, &rules)?
+            } else {
+                validate(&path, &rules)?
+            };
             let mtime_ms = modified_ms(&path);
             let outgoing = prepare_outgoing(&image, strip)?;
             Ok::<_, crate::core::Rejection>((image, outgoing, mtime_ms))
@@ -355,6 +360,16 @@ async fn upload_steps(
             .await;
     }
     let total_bytes = ready.outgoing.size_bytes;
+    let prepared = if ready.outgoing.strips_on_send() {
+        let (outgoing, size, mtime) = (ready.outgoing.clone(), ready.image.size_bytes, ready.mtime_ms);
+        tokio::task::spawn_blocking(move || bytes_to_send(&outgoing, size, mtime))
+            .await
+            .map_err(|join| StorageError::File {
+                detail: format!("preparing the file stopped: {join}"),
+            })??
+    } else {
+        None
+    };
     ctx.sink.send(Event::UploadStarted { id, total_bytes });
     let progress = UploadProgress::new();
     let ticker = tokio::spawn(report_progress(ctx.sink.clone(), id, progress.clone(), total_bytes));
@@ -365,6 +380,7 @@ async fn upload_steps(
         size_bytes: total_bytes,
         multipart_threshold_bytes: ctx.config.upload.multipart_threshold_bytes(),
         max_attempts: ctx.config.upload.max_attempts,
+        prepared: prepared.as_ref(),
     };
     let uploaded = match ctx.records.clone().zip(record) {
         Some((records, record)) => {

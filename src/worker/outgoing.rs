@@ -1,64 +1,162 @@
-//! What an upload sends: the checked file as it is, or a temporary copy
-//! without its private metadata; with the size and SHA-256 of those bytes.
+//! What an upload sends: the checked file as it is, or the file without its
+//! private metadata; with the size and SHA-256 of those bytes.
+//!
+//! Small files (up to `IN_MEMORY_MAX_BYTES`) are only walked when checked,
+//! to learn what stripping removes and the size and hash of the result;
+//! the stripped bytes are made again in memory when the upload's turn comes
+//! ([`bytes_to_send`]), so no temporary file is written and memory stays
+//! bounded by the uploads running at once. Larger files get a temporary
+//! stripped copy, read through a fixed buffer.
 
 use crate::core::strip::{StripError, StripReport, strip_metadata};
-use crate::core::{Rejection, ValidatedImage};
+use crate::core::{ImageKind, Rejection, ValidatedImage};
+use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError};
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
+use std::io::{BufReader, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-/// The bytes an upload sends: the checked file, or (with `strip_metadata`) a
-/// temporary copy without its metadata, deleted when the last clone is dropped.
+/// The bytes an upload sends.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     original: PathBuf,
+    /// A stripped copy of a large file, deleted when the last clone is dropped.
     copy: Option<Arc<tempfile::TempPath>>,
+    /// A small file whose stripped bytes differ from the file: they are made
+    /// in memory just before sending.
+    strip_on_send: Option<ImageKind>,
     pub size_bytes: u64,
     pub sha256_hex: String,
     pub stripped: Option<StripReport>,
 }
 
 impl Outgoing {
+    /// The file the upload reads (the original, or the stripped copy).
     pub fn path(&self) -> &Path {
         self.copy.as_deref().map_or(&self.original, |copy| copy.as_ref())
     }
+
+    /// True when [`bytes_to_send`] makes the bytes (a small file stripped in memory).
+    pub fn strips_on_send(&self) -> bool {
+        self.strip_on_send.is_some()
+    }
 }
 
-/// Reads the checked file once more: either streaming it through the
-/// metadata stripper into a temporary file, or hashing it as it is. Both
-/// read through a fixed buffer, so memory stays small for any file size.
+/// Reads the checked file once more: walking it through the metadata
+/// stripper (into a temporary copy for large files), or hashing it as it is.
+/// Reads go through fixed buffers, so memory stays small for any file size.
 pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing, Rejection> {
     let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
+    let mut outgoing = Outgoing {
+        original: image.path.clone(),
+        copy: None,
+        strip_on_send: None,
+        size_bytes: image.size_bytes,
+        sha256_hex: String::new(),
+        stripped: None,
+    };
     if !strip {
-        return Ok(Outgoing {
-            original: image.path.clone(),
-            copy: None,
-            size_bytes: image.size_bytes,
-            sha256_hex: sha256_file(&image.path).map_err(unreadable)?,
-            stripped: None,
-        });
+        outgoing.sha256_hex = sha256_file(&image.path).map_err(unreadable)?;
+        return Ok(outgoing);
     }
-    let mut input = std::io::BufReader::new(std::fs::File::open(&image.path).map_err(unreadable)?);
-    let mut copy = tempfile::Builder::new()
-        .prefix("picbucket-outgoing-")
-        .tempfile()
-        .map_err(unreadable)?;
-    let report = strip_metadata(&mut input, image.kind, copy.as_file_mut()).map_err(|e| match e {
+    let mut input = std::fs::File::open(&image.path).map_err(unreadable)?;
+    let report = if image.size_bytes <= IN_MEMORY_MAX_BYTES {
+        // Compared byte by byte with the file as the walk writes: when equal,
+        // the file itself is sent and nothing is made again at send time.
+        let mut same = SameAs {
+            file: BufReader::new(std::fs::File::open(&image.path).map_err(unreadable)?),
+            same: true,
+            scratch: Vec::new(),
+        };
+        let report = strip_metadata(&mut input, image.kind, &mut same).map_err(strip_rejection)?;
+        let identical = same.same && report.bytes_written == image.size_bytes;
+        if !identical {
+            outgoing.strip_on_send = Some(image.kind);
+        }
+        report
+    } else {
+        let mut input = BufReader::new(input);
+        let mut copy = tempfile::Builder::new()
+            .prefix("picbucket-outgoing-")
+            .tempfile()
+            .map_err(unreadable)?;
+        let report = strip_metadata(&mut input, image.kind, copy.as_file_mut()).map_err(strip_rejection)?;
+        outgoing.copy = Some(Arc::new(copy.into_temp_path()));
+        report
+    };
+    outgoing.size_bytes = report.bytes_written;
+    outgoing.sha256_hex = report.sha256_hex.clone();
+    outgoing.stripped = Some(report);
+    Ok(outgoing)
+}
+
+fn strip_rejection(error: StripError) -> Rejection {
+    match error {
         StripError::Truncated { kind } => Rejection::Truncated { kind },
         StripError::Malformed { kind, detail } => Rejection::BadHeader {
             kind,
             detail: detail.to_owned(),
         },
-        StripError::Io(io) => unreadable(io),
-    })?;
-    Ok(Outgoing {
-        original: image.path.clone(),
-        size_bytes: report.bytes_written,
-        sha256_hex: report.sha256_hex.clone(),
-        copy: Some(Arc::new(copy.into_temp_path())),
-        stripped: Some(report),
-    })
+        StripError::Io(io) => Rejection::Unreadable(io.to_string()),
+    }
+}
+
+/// The bytes to send for a small file whose stripped form differs from it,
+/// made now from the file in memory; `None` when the upload reads its file
+/// itself. The file must still have the size and modification time it had
+/// when checked (`mtime_ms`), and the result the size recorded then.
+pub fn bytes_to_send(
+    outgoing: &Outgoing,
+    checked_size: u64,
+    mtime_ms: Option<i64>,
+) -> Result<Option<Bytes>, StorageError> {
+    let Some(kind) = outgoing.strip_on_send else {
+        return Ok(None);
+    };
+    let io = |e: std::io::Error| StorageError::File { detail: e.to_string() };
+    let mut file = std::fs::File::open(&outgoing.original).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.len() != checked_size || modified_ms_of(&meta) != mtime_ms {
+        return Err(changed_since_checked());
+    }
+    let mut original = Vec::with_capacity(usize::try_from(checked_size).unwrap_or(0));
+    file.read_to_end(&mut original).map_err(io)?;
+    let mut stripped = Vec::with_capacity(original.len());
+    let report = strip_metadata(&mut Cursor::new(original), kind, &mut stripped)
+        .map_err(|e| StorageError::File { detail: e.to_string() })?;
+    if report.bytes_written != outgoing.size_bytes {
+        return Err(changed_since_checked());
+    }
+    Ok(Some(Bytes::from(stripped)))
+}
+
+fn changed_since_checked() -> StorageError {
+    StorageError::File {
+        detail: "the file changed after it was checked; add it again".into(),
+    }
+}
+
+/// A writer that only tells whether what it was given equals the file's bytes.
+struct SameAs<R: Read> {
+    file: R,
+    same: bool,
+    scratch: Vec<u8>,
+}
+
+impl<R: Read> Write for SameAs<R> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.same {
+            self.scratch.resize(buf.len(), 0);
+            self.same = self.file.read_exact(&mut self.scratch).is_ok() && self.scratch == buf;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// SHA-256 of a file, read through a buffer (never whole into memory).
@@ -71,7 +169,10 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 
 /// Modification time as unix milliseconds, where the file system has one.
 pub fn modified_ms(path: &Path) -> Option<i64> {
-    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
-    let since = modified.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    modified_ms_of(&std::fs::metadata(path).ok()?)
+}
+
+fn modified_ms_of(meta: &std::fs::Metadata) -> Option<i64> {
+    let since = meta.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
     i64::try_from(since.as_millis()).ok()
 }

@@ -119,7 +119,23 @@ fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> 
 fn copy_scan<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let buf = src.fill()?;
-        match buf.iter().position(|&b| b == 0xFF) {
+        // Scan data is most of a JPEG: stuffed bytes and restart markers
+        // inside the buffer are passed over in place, so the data goes out in
+        // large writes; anything else at an FF takes the byte-wise path below.
+        let mut from = 0;
+        let stop = loop {
+            match memchr::memchr(0xFF, &buf[from..]) {
+                None => break None,
+                Some(offset) => {
+                    let at = from + offset;
+                    match buf.get(at + 1) {
+                        Some(0x00 | 0xD0..=0xD7) => from = at + 2,
+                        _ => break Some(at),
+                    }
+                }
+            }
+        };
+        match stop {
             None => {
                 let n = buf.len();
                 out.write_all(buf)?;

@@ -27,6 +27,12 @@ mod webp;
 #[cfg(test)]
 mod fixtures;
 
+/// An EXIF TIFF block with `orientation` (and a GPS pointer), for other modules' tests.
+#[cfg(test)]
+pub(crate) fn test_exif_tiff(orientation: u16) -> Vec<u8> {
+    fixtures::exif_tiff(orientation, true)
+}
+
 use crate::core::ImageKind;
 use sha2::{Digest, Sha256};
 use source::Source;

@@ -1,0 +1,105 @@
+//! What one request sends: bytes read from disk once, with their checksum
+//! computed over exactly those bytes in the same blocking task.
+//!
+//! Small files are held in memory while they are sent (bounded: one file up
+//! to [`IN_MEMORY_MAX_BYTES`] per upload slot). Sending from memory lets the payload go unsigned
+//! (SigV4 would otherwise hash the body once more) while the checksum the
+//! server verifies still covers every byte; a retry reads the file again.
+
+use crate::storage::checksum::{Algorithm, Digest, digest_bytes, file_changed};
+use crate::storage::error::StorageError;
+use bytes::Bytes;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Files up to this size go up in one PUT from memory; larger ones below the
+/// multipart threshold are streamed from disk.
+pub const IN_MEMORY_MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Size and modification time when the upload began: a file that changes
+/// under a running upload fails it at once instead of being retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FileStamp {
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Self {
+        Self {
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+
+    pub(crate) async fn read(path: &Path) -> Result<Self, StorageError> {
+        let meta = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| StorageError::File { detail: e.to_string() })?;
+        Ok(Self::of(&meta))
+    }
+
+    pub(crate) async fn check(&self, path: &Path) -> Result<(), StorageError> {
+        if Self::read(path).await? == *self {
+            Ok(())
+        } else {
+            Err(file_changed())
+        }
+    }
+}
+
+/// `length` bytes of the file at `offset` and their checksum, read on a
+/// blocking thread after checking the file still has `stamp`.
+pub(crate) async fn read_range(
+    path: &Path,
+    stamp: FileStamp,
+    offset: u64,
+    length: u64,
+    algorithm: Algorithm,
+) -> Result<(Bytes, Digest), StorageError> {
+    let path: PathBuf = path.to_owned();
+    let read = tokio::task::spawn_blocking(move || read_range_blocking(&path, stamp, offset, length, algorithm)).await;
+    match read {
+        Ok(result) => result,
+        Err(join) => Err(StorageError::File {
+            detail: format!("reading the file stopped: {join}"),
+        }),
+    }
+}
+
+fn read_range_blocking(
+    path: &Path,
+    stamp: FileStamp,
+    offset: u64,
+    length: u64,
+    algorithm: Algorithm,
+) -> Result<(Bytes, Digest), StorageError> {
+    let io = |e: std::io::Error| StorageError::File { detail: e.to_string() };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    if FileStamp::of(&file.metadata().map_err(io)?) != stamp {
+        return Err(file_changed());
+    }
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    let capacity = usize::try_from(length).map_err(|_| file_changed())?;
+    let mut buffer = Vec::with_capacity(capacity);
+    file.take(length).read_to_end(&mut buffer).map_err(io)?;
+    if buffer.len() != capacity {
+        return Err(file_changed());
+    }
+    let digest = digest_bytes(algorithm, &buffer);
+    Ok((Bytes::from(buffer), digest))
+}
+
+/// The checksum of bytes already in memory; MD5 (slow) off the async threads.
+pub(crate) async fn digest_in_memory(bytes: &Bytes, algorithm: Algorithm) -> Result<Digest, StorageError> {
+    if algorithm != Algorithm::Md5 {
+        return Ok(digest_bytes(algorithm, bytes));
+    }
+    let bytes = bytes.clone();
+    tokio::task::spawn_blocking(move || digest_bytes(algorithm, &bytes))
+        .await
+        .map_err(|join| StorageError::File {
+            detail: format!("hashing stopped: {join}"),
+        })
+}
