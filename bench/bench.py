@@ -413,15 +413,15 @@ def section_thumbs(ctx, rounds):
             out = ctx["work"] / "vips-thumbs"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
-            argv = [tools.vipsthumbnail, "-s", "256", "-o", f"{out}/%s.jpg", *map(str, files)]
-            rows.setdefault("vipsthumbnail -s 256", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
+            argv = [tools.vipsthumbnail, "-s", "128", "-o", f"{out}/%s.jpg", *map(str, files)]
+            rows.setdefault("vipsthumbnail -s 128", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
         argv = [str(ctx["thumbnail_bench"]), *map(str, files)]
         rows.setdefault("picbucket worker (all thumbnails shown)", []).append(
             timed(tools, argv, os.environ.copy(), ctx["work"]))
         if ctx["baseline"]:
             argv = [str(ctx["baseline"] / "thumbnail-bench"), *map(str, files)]
             rows.setdefault("picbucket-baseline worker", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
-    print(f"Thumbnails of corpus A ({len(files)} JPEG 2400×1600), 256 px, medians")
+    print(f"Thumbnails of corpus A ({len(files)} JPEG 2400×1600), 128 px, medians")
     print()
     print("| tool | wall s | CPU s | peak RSS MB |")
     print("|---|---|---|---|")

@@ -206,3 +206,35 @@ fn cancelling_a_running_multipart_upload_aborts_it_and_stores_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "parts left behind: {leftovers:?}");
 }
+
+#[test]
+fn a_thumbnail_the_window_dropped_is_made_again_on_request() {
+    let server = TestServer::start();
+    let photo = write_image(server.data.path(), "photo.png", ImageFormat::Png, 300, 150);
+    let options = WorkerOptions {
+        thumbnails: true,
+        ..WorkerOptions::default()
+    };
+    let mut harness = Harness::new(server.config(), options);
+    harness.worker.send(Command::AddFiles {
+        paths: vec![photo],
+        folders: FolderMode::Reject,
+    });
+    let mut first = None;
+    let events = harness.until(|e| {
+        if let Event::Thumbnail { thumbnail, .. } = e {
+            first = Some(thumbnail.clone());
+        }
+        first.is_some()
+    });
+    let id = added_ids(&events)[0];
+    let first = first.unwrap();
+    assert_eq!((first.width, first.height), (128, 64), "the window's thumbnail size");
+
+    harness.worker.send(Command::ReloadThumbnail(id));
+    let again = harness.until(|e| matches!(e, Event::Thumbnail { id: got, .. } if *got == id));
+    match again.last() {
+        Some(Event::Thumbnail { thumbnail, .. }) => assert_eq!(*thumbnail, first),
+        other => panic!("{other:?}"),
+    }
+}

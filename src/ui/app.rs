@@ -310,6 +310,9 @@ impl PicbucketApp {
                     scroll_to: self.queue.take_scroll_target(),
                 };
                 self.rows_on_screen = queue_ui(ui, &self.queue, input, actions);
+                for id in self.thumbs.to_reload(&self.rows_on_screen) {
+                    self.worker.send(Command::ReloadThumbnail(id));
+                }
             }
         });
     }

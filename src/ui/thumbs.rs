@@ -5,7 +5,7 @@
 use crate::core::thumbnail::Thumbnail;
 use crate::worker::JobId;
 use egui::{ColorImage, Context, TextureHandle, TextureOptions};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Most textures kept at once (a 256 px RGBA thumbnail is at most 256 KiB).
 pub const MAX_TEXTURES: usize = 300;
@@ -25,11 +25,15 @@ pub fn thumbnail_texture(ctx: &Context, name: String, thumbnail: &Thumbnail) -> 
 #[derive(Default)]
 pub struct Thumbs {
     textures: HashMap<JobId, TextureHandle>,
+    /// Rows whose texture was dropped: the worker makes it again when the row
+    /// comes back into view.
+    evicted: HashSet<JobId>,
 }
 
 impl Thumbs {
     /// Uploads `thumbnail` as the texture of row `id`.
     pub fn insert(&mut self, ctx: &Context, id: JobId, thumbnail: &Thumbnail) {
+        self.evicted.remove(&id);
         if let Some(texture) = thumbnail_texture(ctx, format!("thumbnail-{}", id.0), thumbnail) {
             self.textures.insert(id, texture);
         }
@@ -46,7 +50,14 @@ impl Thumbs {
     pub fn remove(&mut self, ids: &[JobId]) {
         for id in ids {
             self.textures.remove(id);
+            self.evicted.remove(id);
         }
+    }
+
+    /// Of `on_screen`, the rows whose texture was evicted: each is returned
+    /// once, to ask the worker for its thumbnail again.
+    pub fn to_reload(&mut self, on_screen: &[JobId]) -> Vec<JobId> {
+        on_screen.iter().copied().filter(|id| self.evicted.remove(id)).collect()
     }
 
     /// Drops textures until at most `max` remain (or only those `on_screen`
@@ -58,13 +69,18 @@ impl Thumbs {
             if self.textures.len() <= max {
                 return;
             }
-            self.textures.remove(id);
+            if self.textures.remove(id).is_some() {
+                self.evicted.insert(*id);
+            }
         }
         if self.textures.len() > max {
             let mut ids: Vec<JobId> = self.textures.keys().copied().filter(|id| !keep(id)).collect();
             ids.sort();
             let excess = (self.textures.len() - max).min(ids.len());
-            self.remove(&ids[..excess]);
+            for id in &ids[..excess] {
+                self.textures.remove(id);
+                self.evicted.insert(*id);
+            }
         }
     }
 }
@@ -109,6 +125,11 @@ mod tests {
             assert!(thumbs.get(id).is_some(), "{id:?} is on screen");
         }
         assert_eq!(thumbs.len(), 3, "everything off screen went");
+        // Scrolled back into view, an evicted row asks for its thumbnail once.
+        assert_eq!(thumbs.to_reload(&[JobId(4), JobId(1)]), [JobId(4)]);
+        assert!(thumbs.to_reload(&[JobId(4)]).is_empty(), "asked once");
+        thumbs.insert(&ctx, JobId(4), &thumb());
+        assert!(thumbs.get(JobId(4)).is_some());
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub enum Command {
     Retry(JobId),
     /// Forget a file (cancelling it if it runs).
     Remove(JobId),
+    /// Make a file's thumbnail again: the window dropped its texture while
+    /// the row was off screen, and the row is back in view.
+    ReloadThumbnail(JobId),
     /// Sign a fresh link for an uploaded file.
     Resign(JobId),
     /// Use new settings from now on; running uploads finish on the old ones.
@@ -92,6 +95,7 @@ impl Command {
             Self::CancelAll => "CancelAll",
             Self::Retry(_) => "Retry",
             Self::Remove(_) => "Remove",
+            Self::ReloadThumbnail(_) => "ReloadThumbnail",
             Self::Resign(_) => "Resign",
             Self::ApplySettings(_) => "ApplySettings",
             Self::TestConnection(_) => "TestConnection",

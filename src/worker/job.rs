@@ -88,7 +88,7 @@ pub async fn validate_then_maybe_upload(
         image: ready.image.clone(),
     });
     if ctx.thumbnails {
-        tokio::spawn(thumbnail(ctx.clone(), id, path, rules));
+        tokio::spawn(thumbnail(ctx.clone(), id, path, rules, Keep::InLibrary));
     }
     if cancelled {
         ctx.sink.send(Event::Cancelled { id });
@@ -168,7 +168,15 @@ pub(crate) async fn check(
     }
 }
 
-async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: ValidationRules) {
+/// Whether a thumbnail made now goes into the library too (the first one
+/// does; one made again for the window is already there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Keep {
+    InLibrary,
+    ForWindowOnly,
+}
+
+pub(crate) async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: ValidationRules, keep: Keep) {
     // At most two full decodes at once bounds memory however many files are queued.
     let Ok(_slot) = ctx.thumbnail_slots.acquire().await else {
         return;
@@ -176,7 +184,7 @@ async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: ValidationR
     let made = tokio::task::spawn_blocking(move || make_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX)).await;
     match made {
         Ok(Ok(thumbnail)) => {
-            if ctx.records.is_some() {
+            if ctx.records.is_some() && keep == Keep::InLibrary {
                 ctx.report(id, JobUpdate::Thumbnail(thumbnail.clone()));
             }
             ctx.sink.send(Event::Thumbnail { id, thumbnail });

@@ -171,6 +171,13 @@ impl Worker {
                 }
             }
             Command::Retry(id) => self.retry(id),
+            Command::ReloadThumbnail(id) => {
+                if let Some(job) = self.jobs.get(&id).filter(|job| job.ctx.thumbnails) {
+                    let rules = crate::core::ValidationRules::from(&job.ctx.config.upload);
+                    let made = job::thumbnail(job.ctx.clone(), id, job.path.clone(), rules, job::Keep::ForWindowOnly);
+                    tokio::spawn(made);
+                }
+            }
             Command::Remove(id) => {
                 if let Some(job) = self.jobs.remove(&id) {
                     job.cancel.cancel();
