@@ -310,7 +310,7 @@ impl PicbucketApp {
                     scroll_to: self.queue.take_scroll_target(),
                 };
                 self.rows_on_screen = queue_ui(ui, &self.queue, input, actions);
-                for id in self.thumbs.to_reload(&self.rows_on_screen) {
+                for id in self.thumbs.take_reloads(&self.rows_on_screen) {
                     self.worker.send(Command::ReloadThumbnail(id));
                 }
             }

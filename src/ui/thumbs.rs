@@ -56,7 +56,7 @@ impl Thumbs {
 
     /// Of `on_screen`, the rows whose texture was evicted: each is returned
     /// once, to ask the worker for its thumbnail again.
-    pub fn to_reload(&mut self, on_screen: &[JobId]) -> Vec<JobId> {
+    pub fn take_reloads(&mut self, on_screen: &[JobId]) -> Vec<JobId> {
         on_screen.iter().copied().filter(|id| self.evicted.remove(id)).collect()
     }
 
@@ -126,8 +126,8 @@ mod tests {
         }
         assert_eq!(thumbs.len(), 3, "everything off screen went");
         // Scrolled back into view, an evicted row asks for its thumbnail once.
-        assert_eq!(thumbs.to_reload(&[JobId(4), JobId(1)]), [JobId(4)]);
-        assert!(thumbs.to_reload(&[JobId(4)]).is_empty(), "asked once");
+        assert_eq!(thumbs.take_reloads(&[JobId(4), JobId(1)]), [JobId(4)]);
+        assert!(thumbs.take_reloads(&[JobId(4)]).is_empty(), "asked once");
         thumbs.insert(&ctx, JobId(4), &thumb());
         assert!(thumbs.get(JobId(4)).is_some());
     }
