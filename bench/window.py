@@ -94,8 +94,10 @@ def main():
         during = [float(x) for x in frames.read_text().split()]
         time.sleep(3.0)  # let the last events and thumbnails settle
         before = proc_ticks(window.pid)
+        frames_before = len(frames.read_text().split())
         time.sleep(10.0)
         idle_ticks = proc_ticks(window.pid) - before
+        idle_frames = len(frames.read_text().split()) - frames_before
         rss = peak_rss_mb(window.pid)
     finally:
         window.send_signal(signal.SIGTERM)
@@ -109,7 +111,7 @@ def main():
     print(f"frames while uploading: {len(during)}; median {percentile(during, 50):.2f} ms, "
           f"p99 {percentile(during, 99):.2f} ms, max {max(during):.2f} ms")
     print(f"peak RSS: {rss:.0f} MB")
-    print(f"idle afterwards: {idle_ticks} CPU ticks in 10 s")
+    print(f"idle afterwards: {idle_ticks} CPU ticks and {idle_frames} frames in 10 s")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -59,6 +59,7 @@ pub(super) fn spawn_worker(config: Config) -> anyhow::Result<WorkerHandle> {
         threads: 2,
         library: LibraryLocation::DataDir,
         offer_unfinished: false,
+        below_the_window: false,
     };
     let worker = WorkerHandle::spawn(config, options, Arc::new(|| {}))?;
     cancel_on_ctrl_c(worker.sender());

@@ -14,6 +14,7 @@ mod internal;
 mod job;
 mod outgoing;
 mod paste;
+mod priority;
 mod records;
 mod resume;
 mod runtime;
@@ -48,6 +49,10 @@ pub struct WorkerOptions {
     pub library: LibraryLocation,
     /// Tell the UI at start about jobs earlier runs did not finish.
     pub offer_unfinished: bool,
+    /// Run the worker's threads at a lower priority than the caller's (the
+    /// window's UI thread), so its frames stay on time while uploads keep
+    /// every core busy. The command line leaves it off: it has no frames.
+    pub below_the_window: bool,
 }
 
 impl Default for WorkerOptions {
@@ -58,6 +63,7 @@ impl Default for WorkerOptions {
             threads: 2,
             library: LibraryLocation::Off,
             offer_unfinished: false,
+            below_the_window: false,
         }
     }
 }
@@ -74,14 +80,21 @@ impl WorkerHandle {
     pub fn spawn(config: Config, options: WorkerOptions, wake: Wake) -> std::io::Result<Self> {
         let (command_tx, command_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = mpsc::unbounded_channel();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder
             .worker_threads(options.threads.max(1))
             .thread_name("picbucket-io")
-            .enable_all()
-            .build()?;
+            .enable_all();
+        if options.below_the_window {
+            builder.on_thread_start(priority::lower_this_thread);
+        }
+        let runtime = builder.build()?;
         let thread = std::thread::Builder::new()
             .name("picbucket-worker".into())
             .spawn(move || {
+                if options.below_the_window {
+                    priority::lower_this_thread();
+                }
                 let sink = sink::EventSink::new(event_tx, wake);
                 runtime.block_on(runtime::run(config, options, command_rx, sink));
                 let stopping = std::time::Instant::now();

@@ -1,0 +1,40 @@
+//! Lowering the worker's threads below the window's UI thread (Linux).
+
+/// How much nicer than the UI thread the worker's threads are (0 to 19).
+#[cfg(target_os = "linux")]
+const NICER_BY: i32 = 4;
+
+/// Makes the calling thread nicer. On Linux every thread has its own nice
+/// value, so this leaves the UI thread as it was. A refusal (some sandboxes)
+/// costs only smoothness, so it is logged and otherwise ignored.
+pub fn lower_this_thread() {
+    #[cfg(target_os = "linux")]
+    {
+        let thread = rustix::thread::gettid();
+        let now = rustix::process::getpriority_process(Some(thread)).unwrap_or(0);
+        if let Err(error) = rustix::process::setpriority_process(Some(thread), (now + NICER_BY).min(19)) {
+            tracing::debug!(%error, "worker thread priority not lowered");
+        }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_calling_thread_gets_nicer() {
+        let before = rustix::process::getpriority_process(None).unwrap();
+        let lowered = std::thread::Builder::new()
+            .spawn(|| {
+                lower_this_thread();
+                rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(lowered, (before + NICER_BY).min(19));
+        let after = rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap();
+        assert_eq!(after, before, "the calling thread is untouched");
+    }
+}
