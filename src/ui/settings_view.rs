@@ -8,7 +8,7 @@ use crate::ui::settings_form::{
     FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_LINK_TEMPLATE, KEY_MAX_SIZE, KEY_PROXY, KEY_PUBLIC_BASE_URL,
     KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
 };
-use crate::ui::settings_widgets::{check_mark_ui, field_ui, ok_color, plain_field_ui, wrapped_ui};
+use crate::ui::settings_widgets::{check_mark_ui, field_ui, label_cell, ok_color, plain_field_ui, wrapped_ui};
 use egui::{Align, Align2, Context, Id, Key, Layout, Modal, Modifiers, RichText, ScrollArea, TextEdit, Ui, vec2};
 
 /// The label column of both grids, so their fields line up.
@@ -172,7 +172,7 @@ impl SettingsView {
             .min_col_width(LABEL_WIDTH)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.add_enabled_ui(server, |ui| ui.label("Endpoint")).inner;
+                let label = label_cell(ui, server, "Endpoint");
                 let endpoint = &mut draft.endpoint;
                 field_ui(ui, label.id, errors.get(KEY_ENDPOINT), |ui| {
                     ui.add_enabled(
@@ -180,15 +180,15 @@ impl SettingsView {
                         TextEdit::singleline(endpoint).hint_text("https://s3.example.com"),
                     )
                 });
-                let label = ui.add_enabled_ui(server, |ui| ui.label("Region")).inner;
+                let label = label_cell(ui, server, "Region");
                 let region = &mut draft.config.storage.region;
                 plain_field_ui(ui, label.id, |ui| ui.add_enabled(server, TextEdit::singleline(region)));
-                let label = ui.label("Bucket");
+                let label = label_cell(ui, true, "Bucket");
                 let bucket = &mut draft.config.storage.bucket;
                 field_ui(ui, label.id, errors.get(KEY_BUCKET), |ui| {
                     ui.text_edit_singleline(bucket)
                 });
-                let label = ui.add_enabled_ui(server, |ui| ui.label("Access key")).inner;
+                let label = label_cell(ui, server, "Access key");
                 let access_key = &mut draft.config.storage.access_key;
                 plain_field_ui(ui, label.id, |ui| {
                     ui.add_enabled(
@@ -196,7 +196,7 @@ impl SettingsView {
                         TextEdit::singleline(access_key).hint_text("empty: the AWS credential chain"),
                     )
                 });
-                let label = ui.add_enabled_ui(server, |ui| ui.label("Secret key")).inner;
+                let label = label_cell(ui, server, "Secret key");
                 let (secret, show_secret) = (&mut draft.secret_key, &mut self.show_secret);
                 field_ui(ui, label.id, errors.get(KEY_SECRET), |ui| {
                     ui.horizontal(|ui| {
@@ -215,7 +215,7 @@ impl SettingsView {
                     ),
                 );
                 ui.end_row();
-                let label = ui.add_enabled_ui(server, |ui| ui.label("Public base URL")).inner;
+                let label = label_cell(ui, server, "Public base URL");
                 let public_base = &mut draft.config.storage.public_base_url;
                 field_ui(ui, label.id, errors.get(KEY_PUBLIC_BASE_URL), |ui| {
                     ui.add_enabled(
@@ -223,7 +223,7 @@ impl SettingsView {
                         TextEdit::singleline(public_base).hint_text("empty: pre-signed links that expire"),
                     )
                 });
-                let label = ui.add_enabled_ui(server, |ui| ui.label("Proxy")).inner;
+                let label = label_cell(ui, server, "Proxy");
                 let proxy = &mut draft.proxy;
                 field_ui(ui, label.id, errors.get(KEY_PROXY), |ui| {
                     ui.add_enabled(
@@ -240,22 +240,22 @@ impl SettingsView {
             .min_col_width(LABEL_WIDTH)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.label("Link expiry");
+                let label = label_cell(ui, true, "Link expiry");
                 let expiry = &mut draft.link_expiry;
                 field_ui(ui, label.id, errors.get(KEY_EXPIRY), |ui| {
                     ui.add(TextEdit::singleline(expiry).hint_text("1h, 1d, 7d (at most 7 days)"))
                 });
-                let label = ui.label("Max file size (MiB)");
+                let label = label_cell(ui, true, "Max file size (MiB)");
                 let max_size = &mut draft.max_size_mb;
                 field_ui(ui, label.id, errors.get(KEY_MAX_SIZE), |ui| {
                     ui.text_edit_singleline(max_size)
                 });
-                let label = ui.label("Key template");
+                let label = label_cell(ui, true, "Key template");
                 let template = &mut draft.config.upload.key_template;
                 field_ui(ui, label.id, errors.get(KEY_TEMPLATE), |ui| {
                     ui.add(TextEdit::singleline(template).hint_text("{uuid}_{filename}"))
                 });
-                let label = ui.label("Copy links as");
+                let label = label_cell(ui, true, "Copy links as");
                 let link_format = &mut draft.config.ui.link_format;
                 plain_field_ui(ui, label.id, |ui| {
                     egui::ComboBox::from_id_salt("link-format")
@@ -268,7 +268,7 @@ impl SettingsView {
                         .response
                 });
                 let custom = *link_format == LinkFormatSetting::Custom;
-                let label = ui.add_enabled_ui(custom, |ui| ui.label("Link template")).inner;
+                let label = label_cell(ui, custom, "Link template");
                 let link_template = &mut draft.config.ui.link_template;
                 field_ui(ui, label.id, errors.get(KEY_LINK_TEMPLATE), |ui| {
                     ui.add_enabled(

@@ -7,9 +7,17 @@ use egui::{Id, Response, RichText, Sense, TextStyle, Ui, Vec2, vec2};
 /// Widest a field (and the problem under it) gets, in points.
 pub const FIELD_WIDTH: f32 = 360.0;
 
-/// Lines kept free under a field for its problem (longer ones are cut, with
-/// the whole sentence in the tooltip).
-const PROBLEM_ROWS: usize = 2;
+/// Lines kept free under a field for its problem (a longer one is cut with
+/// "…", the whole sentence in its tooltip): one, so that room kept under
+/// every field does not spread the dialog out.
+const PROBLEM_ROWS: usize = 1;
+
+/// A label in the left column, at the top of its row (level with the field,
+/// not centred between the field and the room under it).
+pub fn label_cell(ui: &mut Ui, enabled: bool, text: &str) -> Response {
+    ui.vertical(|ui| ui.add_enabled_ui(enabled, |ui| ui.label(text)).inner)
+        .inner
+}
 
 /// One grid cell: the field (tied to the label left of it for screen readers
 /// and tests) and, under it, room for its problem that is there whether or
