@@ -3,11 +3,9 @@
 //! off, and a click brings the window forward.
 
 use egui::ViewportId;
-use picbucket::core::{Config, ImageKind, Rejection, ValidatedImage};
+use picbucket::core::{Config, Rejection};
 use picbucket::ui::{MemoryClipboard, MemoryNotifications, PicbucketApp};
-use picbucket::worker::{Event, JobId, SignedLink, WorkerHandle};
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use picbucket::worker::{Event, JobId, WorkerHandle};
 use tokio::sync::mpsc;
 
 mod ui_common;
@@ -34,31 +32,8 @@ fn set_focused(harness: &mut AppHarness, focused: bool) {
 }
 
 fn upload_one(fake: &FakeWorker, n: u64, name: &str) {
-    let id = JobId(n);
-    fake.send(Event::Added {
-        id,
-        path: PathBuf::from("/pictures").join(name),
-        name: name.into(),
-    });
-    fake.send(Event::Validated {
-        id,
-        image: ValidatedImage {
-            path: PathBuf::from("/pictures").join(name),
-            size_bytes: 100,
-            kind: ImageKind::Png,
-            width: 1,
-            height: 1,
-        },
-    });
-    fake.send(Event::Uploaded {
-        id,
-        key: format!("k{n}"),
-        link: SignedLink {
-            url: format!("http://127.0.0.1:9/photos/k{n}"),
-            expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
-            ends_with_credentials: false,
-        },
-    });
+    let id = added(fake, n, name);
+    uploaded(fake, id, &format!("http://127.0.0.1:9/photos/k{n}"));
 }
 
 #[test]

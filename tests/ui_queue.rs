@@ -4,47 +4,14 @@
 
 use egui::{Key, Modifiers, Role};
 use egui_kittest::kittest::{NodeT, Queryable};
-use picbucket::core::{Config, ImageKind, Rejection, ValidatedImage};
+use picbucket::core::{Config, Rejection};
 use picbucket::ui::MemoryClipboard;
-use picbucket::worker::{Command, Event, JobId, SignedLink};
+use picbucket::worker::{Command, Event, JobId};
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
 
 mod ui_common;
 
 use ui_common::*;
-
-fn added(fake: &FakeWorker, id: u64, name: &str) -> JobId {
-    let id = JobId(id);
-    fake.send(Event::Added {
-        id,
-        path: PathBuf::from("/pictures").join(name),
-        name: name.into(),
-    });
-    id
-}
-
-fn uploaded(fake: &FakeWorker, id: JobId, url: &str) {
-    fake.send(Event::Validated {
-        id,
-        image: ValidatedImage {
-            path: "/pictures/x.png".into(),
-            size_bytes: 100,
-            kind: ImageKind::Png,
-            width: 1,
-            height: 1,
-        },
-    });
-    fake.send(Event::Uploaded {
-        id,
-        key: format!("key-{}", id.0),
-        link: SignedLink {
-            url: url.into(),
-            expires_at: Some(SystemTime::now() + Duration::from_secs(86_400)),
-            ends_with_credentials: false,
-        },
-    });
-}
 
 /// The value of the footer's progress bar (the only bar when no row uploads).
 fn footer_percent(harness: &AppHarness) -> f64 {

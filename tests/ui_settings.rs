@@ -20,6 +20,15 @@ fn open_settings(harness: &mut AppHarness) {
     assert!(harness.query_by_label("Test connection").is_some(), "settings are open");
 }
 
+fn wait_until_closed(harness: &mut AppHarness) {
+    step_until(
+        harness,
+        "the dialog to close",
+        |h| h.query_by_label("Test connection").is_none(),
+        250,
+    );
+}
+
 fn tested(fake: &mut FakeWorker) -> bool {
     fake.commands().iter().any(|c| matches!(c, Command::TestConnection(_)))
 }
@@ -35,12 +44,7 @@ fn enter_saves_the_settings() {
         .set_text_value_accesskit("holiday-photos");
     harness.run();
     harness.key_press(Key::Enter);
-    step_until(
-        &mut harness,
-        "the dialog to close",
-        |h| h.query_by_label("Test connection").is_none(),
-        250,
-    );
+    wait_until_closed(&mut harness);
     let config_path = dir.path().join("config.toml");
     assert_eq!(Config::load(&config_path).unwrap().storage.bucket, "holiday-photos");
     assert!(shows(&harness, "Settings saved"));
@@ -104,12 +108,7 @@ fn save_after_a_failed_test_asks_first_and_keep_editing_saves_nothing() {
     harness.run();
     assert!(shows(&harness, "Save these settings anyway?"));
     harness.key_press(Key::Enter);
-    step_until(
-        &mut harness,
-        "the dialog to close",
-        |h| h.query_by_label("Test connection").is_none(),
-        250,
-    );
+    wait_until_closed(&mut harness);
     assert!(dir.path().join("config.toml").exists());
 }
 
@@ -167,12 +166,7 @@ fn a_region_the_server_corrected_is_put_in_the_draft_and_saved() {
         "the result stays: the draft now holds it"
     );
     harness.get_by_label("Save").click();
-    step_until(
-        &mut harness,
-        "the dialog to close",
-        |h| h.query_by_label("Test connection").is_none(),
-        250,
-    );
+    wait_until_closed(&mut harness);
     let saved = Config::load(&dir.path().join("config.toml")).unwrap();
     assert_eq!(saved.storage.region, "garage");
 }
@@ -230,12 +224,7 @@ fn public_base_url_and_proxy_are_checked_as_typed_and_saved() {
         .set_text_value_accesskit("http://proxy.lan:3128");
     harness.run();
     harness.get_by_label("Save").click();
-    step_until(
-        &mut harness,
-        "the dialog to close",
-        |h| h.query_by_label("Test connection").is_none(),
-        250,
-    );
+    wait_until_closed(&mut harness);
     let saved = Config::load(&dir.path().join("config.toml")).unwrap();
     assert_eq!(saved.storage.public_base_url, "https://cdn.example.com/photos");
     assert_eq!(saved.storage.proxy.as_str(), "http://proxy.lan:3128");

@@ -4,12 +4,12 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use picbucket::core::Config;
+use picbucket::core::{Config, ImageKind, ValidatedImage};
 use picbucket::ui::{MemoryClipboard, PicbucketApp};
-use picbucket::worker::{Command, Envelope, Event, WorkerHandle};
+use picbucket::worker::{Command, Envelope, Event, JobId, SignedLink, WorkerHandle};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 
 pub type AppHarness = Harness<'static, PicbucketApp>;
@@ -103,4 +103,43 @@ pub fn drop_files(harness: &mut AppHarness, paths: &[PathBuf]) {
     for path in paths {
         harness.input_mut().dropped_files.push(Arc::new(TestDrop(path.clone())));
     }
+}
+
+/// The fake worker adds `/pictures/NAME` as row `n`.
+pub fn added(fake: &FakeWorker, n: u64, name: &str) -> JobId {
+    let id = JobId(n);
+    fake.send(Event::Added {
+        id,
+        path: PathBuf::from("/pictures").join(name),
+        name: name.into(),
+    });
+    id
+}
+
+/// The fake worker checks row `id`: a 1×1 PNG of 100 bytes.
+pub fn validated(fake: &FakeWorker, id: JobId) {
+    fake.send(Event::Validated {
+        id,
+        image: ValidatedImage {
+            path: "/pictures/x.png".into(),
+            size_bytes: 100,
+            kind: ImageKind::Png,
+            width: 1,
+            height: 1,
+        },
+    });
+}
+
+/// The fake worker checks and uploads row `id` (key `key-N`, `url` valid for a day).
+pub fn uploaded(fake: &FakeWorker, id: JobId, url: &str) {
+    validated(fake, id);
+    fake.send(Event::Uploaded {
+        id,
+        key: format!("key-{}", id.0),
+        link: SignedLink {
+            url: url.into(),
+            expires_at: Some(SystemTime::now() + Duration::from_secs(86_400)),
+            ends_with_credentials: false,
+        },
+    });
 }
