@@ -169,16 +169,6 @@ fn cancel_stops_a_file_that_waits_for_the_upload_button() {
     assert_eq!(server.object_count(), 0);
 }
 
-fn added(fake: &FakeWorker, id: u64, name: &str) -> JobId {
-    let id = JobId(id);
-    fake.send(Event::Added {
-        id,
-        path: PathBuf::from("/pictures").join(name),
-        name: name.into(),
-    });
-    id
-}
-
 fn link(url: &str, valid_for: Duration) -> SignedLink {
     SignedLink {
         url: url.into(),
@@ -407,16 +397,7 @@ fn upload_copy_all_and_clear_finished_act_on_the_whole_queue() {
         .map(|(n, name)| added(&fake, n as u64 + 1, name))
         .collect();
     for &id in &ids[..2] {
-        fake.send(Event::Validated {
-            id,
-            image: ValidatedImage {
-                path: "/pictures/x.png".into(),
-                size_bytes: 100,
-                kind: ImageKind::Png,
-                width: 1,
-                height: 1,
-            },
-        });
+        validated(&fake, id);
     }
     fake.send(Event::Rejected {
         id: ids[2],

@@ -12,6 +12,7 @@
 mod actions;
 mod app;
 mod background;
+mod batch;
 pub mod clipboard;
 mod drop_zone;
 mod file_browser;

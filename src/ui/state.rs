@@ -5,6 +5,7 @@ use crate::core::thumbnail::Thumbnail;
 use crate::worker::{Event, JobId, StoreInfo};
 use std::collections::{HashMap, HashSet};
 
+pub use crate::ui::batch::BatchSummary;
 pub use crate::ui::row::{Row, RowStatus};
 
 /// Where uploads go, as far as the window knows.
@@ -31,32 +32,6 @@ pub enum QueueFollowup {
         only_file_in_batch: bool,
     },
     LinkRefreshed(JobId),
-}
-
-/// How a batch (the files added since the queue was last idle) ended.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BatchSummary {
-    pub uploaded: usize,
-    pub failed: usize,
-    pub rejected: usize,
-    pub cancelled: usize,
-    /// The first failure or rejection, as its row says it.
-    pub first_problem: Option<String>,
-    /// The batch was one file (its link may have been copied by itself).
-    pub single_file: bool,
-}
-
-impl BatchSummary {
-    fn merged(self, later: Self) -> Self {
-        Self {
-            uploaded: self.uploaded + later.uploaded,
-            failed: self.failed + later.failed,
-            rejected: self.rejected + later.rejected,
-            cancelled: self.cancelled + later.cancelled,
-            first_problem: self.first_problem.or(later.first_problem),
-            single_file: false,
-        }
-    }
 }
 
 /// How many rows are in each state.
@@ -260,36 +235,8 @@ impl QueueState {
 
     /// How the rows of the current batch ended; `None` for an empty batch.
     fn batch_summary(&self) -> Option<BatchSummary> {
-        let mut summary = BatchSummary {
-            single_file: self.batch.len() == 1,
-            ..BatchSummary::default()
-        };
-        for row in self.batch.iter().filter_map(|&id| self.row(id)) {
-            let problem = match &row.status {
-                RowStatus::Done { .. } => {
-                    summary.uploaded += 1;
-                    None
-                }
-                RowStatus::Failed(reason) => {
-                    summary.failed += 1;
-                    Some(reason)
-                }
-                RowStatus::Rejected { reason, .. } => {
-                    summary.rejected += 1;
-                    Some(reason)
-                }
-                RowStatus::Cancelled => {
-                    summary.cancelled += 1;
-                    None
-                }
-                _ => None,
-            };
-            if summary.first_problem.is_none() {
-                summary.first_problem = problem.map(|reason| format!("{}: {reason}", row.name));
-            }
-        }
-        let ended = summary.uploaded + summary.failed + summary.rejected + summary.cancelled;
-        (ended > 0).then_some(summary)
+        let rows = self.batch.iter().filter_map(|&id| self.row(id));
+        BatchSummary::of(rows, self.batch.len() == 1)
     }
 
     pub fn counts(&self) -> Counts {
