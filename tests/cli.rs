@@ -2,28 +2,11 @@
 
 mod common;
 
-use common::{TestServer, http_get, read};
+use common::{TestServer, http_get, picbucket, read, text};
 use image::ImageFormat;
 use picbucket::test_support::write_image;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn picbucket(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_picbucket"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("PICBUCKET_CONFIG")
-        // The library and the built-in store live beside the config, not in the user's home.
-        .env("PICBUCKET_DATA_DIR", config.parent().expect("config in a folder"))
-        .output()
-        .expect("run picbucket")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::{Command, Stdio};
 
 #[test]
 fn upload_prints_a_link_that_downloads_the_same_bytes() {

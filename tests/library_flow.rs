@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, http_get, read};
+use common::{TestServer, http_get, read, text};
 use image::ImageFormat;
 use picbucket::core::Config;
 use picbucket::library::{HistoryQuery, Library, NewJob, UploadState};
@@ -99,10 +99,6 @@ impl Setup {
             .filter(|name| name.contains("upload"))
             .collect()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `count` distinct PNGs of about `size` bytes: a small image padded before

@@ -5,29 +5,12 @@
 mod common;
 
 use common::harness::Harness;
-use common::{TestServer, read};
+use common::{TestServer, picbucket, read, text};
 use image::ImageFormat;
 use picbucket::test_support::write_image;
 use picbucket::worker::{Command as WorkerCommand, Event, FolderMode, WorkerOptions};
-use std::path::Path;
-use std::process::{Command, Output};
 
 const BASE: &str = "https://cdn.example.com/pics/";
-
-fn picbucket(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_picbucket"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("PICBUCKET_CONFIG")
-        .env("PICBUCKET_DATA_DIR", config.parent().expect("config in a folder"))
-        .output()
-        .expect("run picbucket")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn upload_prints_base_slash_key_encoded_once_and_stores_the_object() {

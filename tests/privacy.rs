@@ -4,21 +4,8 @@
 mod common;
 
 use common::harness::Harness;
-use common::{TestServer, http_get};
+use common::{TestServer, http_get, picbucket};
 use picbucket::test_support::jpeg_with_gps;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn picbucket(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_picbucket"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("PICBUCKET_CONFIG")
-        .env("PICBUCKET_DATA_DIR", config.parent().expect("config in a folder"))
-        .output()
-        .expect("run picbucket")
-}
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -80,3 +80,21 @@ pub fn http_get(url: &str) -> Result<Vec<u8>, u16> {
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read fixture")
 }
+
+/// Runs the real binary with `--config config`; its library and built-in
+/// store live beside the config, not in the user's home.
+pub fn picbucket(config: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_picbucket"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("PICBUCKET_CONFIG")
+        .env("PICBUCKET_DATA_DIR", config.parent().expect("config in a folder"))
+        .output()
+        .expect("run picbucket")
+}
+
+/// A process's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
