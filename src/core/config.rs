@@ -181,6 +181,9 @@ pub struct LocalStoreConfig {
     pub data_dir: Option<PathBuf>,
 }
 
+/// The hotkey a new install listens for.
+pub const DEFAULT_GLOBAL_HOTKEY: &str = "Ctrl+Shift+U";
+
 /// Window behaviour.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -199,6 +202,12 @@ pub struct UiConfig {
     /// With `link_format = "custom"`: a template with {url}, {filename}, {key}, {width}, {height}.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub link_template: String,
+    /// The system-wide shortcut that uploads the clipboard, e.g. "Ctrl+Shift+U";
+    /// empty: none.
+    pub global_hotkey: String,
+    /// Closing the window leaves picbucket running in the tray (when a tray
+    /// host is there): uploads go on and the hotkey keeps working.
+    pub keep_in_tray: bool,
 }
 
 impl UiConfig {
@@ -220,6 +229,8 @@ impl Default for UiConfig {
             notify_when_done: true,
             link_format: LinkFormatSetting::default(),
             link_template: String::new(),
+            global_hotkey: DEFAULT_GLOBAL_HOTKEY.to_owned(),
+            keep_in_tray: true,
         }
     }
 }

@@ -6,12 +6,16 @@ use crate::core::Config;
 use crate::ui::actions::{Action, View, files_hovering, input_actions};
 use crate::ui::background::OffThreadTasks;
 use crate::ui::clipboard::ClipboardSink;
+use crate::ui::clipboard_read::{ClipboardSource, SystemClipboardSource};
+use crate::ui::desktop::DesktopHandle;
+use crate::ui::desktop_perform::{RecentLinks, show_window};
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
 use crate::ui::file_picker::PickerState;
 use crate::ui::frame_log::FrameLog;
 use crate::ui::history_perform::DestinationSave;
 use crate::ui::history_rows::{delete_confirm_ui, history_ui};
 use crate::ui::history_view::HistoryView;
+use crate::ui::hotkey_batch::HotkeyUploads;
 use crate::ui::notifications::{DesktopNotifications, NotificationSink};
 use crate::ui::perform::PendingCopy;
 use crate::ui::queue_view::{Clock, QueueListInput, queue_ui, summary_ui};
@@ -23,8 +27,9 @@ use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
 use crate::worker::{Command, FolderMode, JobId, UnfinishedJob, WorkerHandle};
-use egui::{CentralPanel, Context, Panel, ViewportCommand};
+use egui::{CentralPanel, Context, Panel};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use time::UtcOffset;
 
@@ -63,7 +68,24 @@ pub struct PicbucketApp {
     /// Frame times, when `PICBUCKET_FRAME_TIMES` asks for them.
     frame_log: Option<FrameLog>,
     /// Where "batch finished" notifications go.
-    notifications: Box<dyn NotificationSink>,
+    pub(super) notifications: Box<dyn NotificationSink>,
+    /// The tray and the global shortcut, when started.
+    pub(super) desktop: Option<DesktopHandle>,
+    /// What the shortcut uploads from.
+    pub(super) clipboard_source: Arc<dyn ClipboardSource>,
+    /// Rows added by the shortcut, whose links get copied when they are up.
+    pub(super) hotkey_uploads: HotkeyUploads,
+    /// The shortcut copied links in the batch not reported yet.
+    pub(super) hotkey_link_copied: bool,
+    /// A tray host shows our icon: the close button may hide the window.
+    pub(super) tray_shown: bool,
+    /// Quit was chosen in the tray: the close goes through.
+    pub(super) quitting: bool,
+    /// "Closed to the tray" was said once this run.
+    pub(super) told_about_tray: bool,
+    /// Why the global shortcut does not work, for Settings.
+    pub(super) shortcut_problem: Option<String>,
+    pub(super) recent: RecentLinks,
 }
 
 impl PicbucketApp {
@@ -97,7 +119,28 @@ impl PicbucketApp {
             rows_on_screen: Vec::new(),
             frame_log: None,
             notifications: Box::new(DesktopNotifications::new(cc.egui_ctx.clone())),
+            desktop: None,
+            clipboard_source: Arc::new(SystemClipboardSource),
+            hotkey_uploads: HotkeyUploads::default(),
+            hotkey_link_copied: false,
+            tray_shown: false,
+            quitting: false,
+            told_about_tray: false,
+            shortcut_problem: None,
+            recent: RecentLinks::default(),
         }
+    }
+
+    /// Listens to the tray and the global shortcut (see [`crate::ui::desktop`]).
+    pub fn with_desktop(mut self, desktop: DesktopHandle) -> Self {
+        self.desktop = Some(desktop);
+        self
+    }
+
+    /// The shortcut reads `source` instead of the system clipboard.
+    pub fn with_clipboard_source(mut self, source: Arc<dyn ClipboardSource>) -> Self {
+        self.clipboard_source = source;
+        self
     }
 
     /// Shows `problem` (e.g. an unreadable config file) until dismissed.
@@ -188,7 +231,7 @@ impl PicbucketApp {
 }
 
 impl eframe::App for PicbucketApp {
-    fn logic(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &Context, frame: &mut eframe::Frame) {
         let mut handled = 0;
         while handled < MAX_EVENTS_PER_FRAME {
             let Some(event) = self.worker.try_recv() else { break };
@@ -202,13 +245,12 @@ impl eframe::App for PicbucketApp {
         while let Some(message) = self.background.try_recv() {
             self.on_message(ctx, message);
         }
+        self.desktop_logic(ctx, frame);
         self.copy_when_due(ctx);
         self.notify_finished_batch(ctx);
         if self.notifications.take_clicked() {
             // A click on "3 images uploaded" brings the window to the front.
-            ctx.send_viewport_cmd(ViewportCommand::Visible(true));
-            ctx.send_viewport_cmd(ViewportCommand::Minimized(false));
-            ctx.send_viewport_cmd(ViewportCommand::Focus);
+            show_window(ctx);
         }
     }
 
@@ -276,14 +318,23 @@ impl PicbucketApp {
         let Some(summary) = self.queue.take_finished_batch() else {
             return;
         };
-        let in_front = ctx.input(|i| i.viewport().focused.unwrap_or(true) && i.viewport().minimized != Some(true));
-        if !self.config.ui.notify_when_done || in_front {
+        let by_shortcut = std::mem::take(&mut self.hotkey_link_copied);
+        if !self.config.ui.notify_when_done || self.window_in_front(ctx) {
             return;
         }
-        let link_copied = summary.single_file && summary.uploaded == 1 && self.config.ui.copy_link_after_upload;
+        let link_copied =
+            by_shortcut || (summary.single_file && summary.uploaded == 1 && self.config.ui.copy_link_after_upload);
         if let Some(body) = batch_notification_text(&summary, link_copied) {
             self.notifications.notify(body);
         }
+    }
+
+    /// Focused, shown and not minimized: someone is looking at it.
+    pub(super) fn window_in_front(&self, ctx: &Context) -> bool {
+        ctx.input(|i| {
+            let viewport = i.viewport();
+            viewport.focused.unwrap_or(true) && viewport.minimized != Some(true) && viewport.visible() != Some(false)
+        })
     }
 
     fn queue_view_ui(&mut self, ui: &mut egui::Ui, ctx: &Context, clock: Clock, actions: &mut Vec<Action>) {

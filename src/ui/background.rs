@@ -1,9 +1,11 @@
 //! Work the window hands to short-lived named threads so that `ui()` never
 //! blocks: the file picker, listing a folder for the window's own file
-//! browser, saving settings, converting a pasted screenshot.
+//! browser, saving settings, converting a pasted screenshot, reading the
+//! clipboard for the global shortcut.
 //! Each thread sends one [`UiMessage`] back and wakes the window.
 
 use crate::core::Config;
+use crate::ui::clipboard_read::{ClipboardContent, ClipboardSource};
 use crate::ui::file_browser::{Listing, list_folder};
 use crate::ui::file_picker::SystemPick;
 use egui::{ColorImage, Context};
@@ -22,6 +24,8 @@ pub enum SavePurpose {
 /// A result coming back from a background thread.
 #[derive(Debug)]
 pub enum UiMessage {
+    /// The clipboard, read for the global shortcut.
+    ClipboardRead(Result<ClipboardContent, String>),
     /// The system's file dialog closed, or could not be shown.
     FilesPicked(SystemPick),
     /// A folder read for the window's own file browser.
@@ -105,6 +109,13 @@ impl OffThreadTasks {
                 height: u32::try_from(height).unwrap_or(u32::MAX),
                 rgba,
             }
+        })
+    }
+
+    /// Reads the clipboard for the global shortcut.
+    pub fn read_clipboard(&self, source: Arc<dyn ClipboardSource>) -> Result<(), String> {
+        self.spawn("picbucket-read-clipboard", move || {
+            UiMessage::ClipboardRead(source.read())
         })
     }
 

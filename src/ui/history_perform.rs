@@ -6,6 +6,7 @@ use crate::library::RecordId;
 use crate::ui::actions::{HistoryAction, View};
 use crate::ui::app::PicbucketApp;
 use crate::ui::background::SavePurpose;
+use crate::ui::desktop_perform::RECENT_TICKET;
 use crate::ui::history_view::{DeleteConfirm, LinkOutcome};
 use crate::ui::toast::ToastKind;
 use crate::worker::{Command, Event, SignedLink};
@@ -48,9 +49,11 @@ impl PicbucketApp {
                 self.toasts.show(ctx, text, ToastKind::Info);
             }
             Event::HistoryChanged => {
+                self.refresh_recent_links();
                 self.history.on_history_changed();
                 ctx.request_repaint();
             }
+            Event::HistoryPage { records, ticket, .. } if ticket == RECENT_TICKET => self.recent_links_arrived(records),
             Event::HistoryPage { ticket, total, records } => self.history.on_page(ticket, total, records),
             Event::RecordLink { record, link } => self.on_record_link(ctx, record, link),
             Event::RecordDeleted { record, name } => {
@@ -190,6 +193,11 @@ impl PicbucketApp {
         }
         self.queue.set_starts_automatically(config.ui.auto_upload);
         self.worker.send(Command::ApplySettings(Box::new(config.clone())));
+        if config.ui.global_hotkey != self.config.ui.global_hotkey
+            && let Some(desktop) = &self.desktop
+        {
+            desktop.set_shortcut(config.ui.global_hotkey.clone());
+        }
         self.config = config;
     }
 }

@@ -14,6 +14,9 @@ mod app;
 mod background;
 mod batch;
 pub mod clipboard;
+pub mod clipboard_read;
+pub mod desktop;
+mod desktop_perform;
 mod drop_zone;
 mod file_browser;
 mod file_picker;
@@ -24,6 +27,8 @@ mod history_perform;
 mod history_rows;
 mod history_thumbs;
 pub mod history_view;
+mod hotkey;
+mod hotkey_batch;
 pub mod notifications;
 mod perform;
 mod queue_view;
@@ -37,6 +42,7 @@ mod text;
 mod thumbs;
 mod toast;
 mod toolbar_view;
+mod tray;
 
 pub use actions::View;
 pub use app::PicbucketApp;
@@ -111,11 +117,16 @@ pub fn run(config_path: PathBuf, initial_paths: Vec<PathBuf>) -> anyhow::Result<
                 serve_handoffs(listener, &worker, &cc.egui_ctx, &config);
             }
             let clipboard = Box::new(SystemClipboard::new(cc.egui_ctx.clone()));
-            let app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
+            let shortcut = config.ui.global_hotkey.clone();
+            let mut app = PicbucketApp::new(cc, config, config_path, worker, clipboard)
                 .with_startup_problem(startup_problem)
                 .with_utc_offset(utc_offset)
                 .with_frame_log(frame_log::FrameLog::from_env())
                 .with_initial_files(initial_paths);
+            match desktop::DesktopHandle::start(cc.egui_ctx.clone(), ICON_PNG, shortcut) {
+                Ok(desktop) => app = app.with_desktop(desktop),
+                Err(error) => tracing::warn!(%error, "no tray icon or global shortcut: their thread did not start"),
+            }
             Ok(Box::new(app))
         }),
     )

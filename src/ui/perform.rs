@@ -34,6 +34,9 @@ pub struct PendingCopy {
 
 impl PicbucketApp {
     pub(super) fn on_event(&mut self, ctx: &Context, event: Event) {
+        if let Event::Added { id, path, name } = &event {
+            self.hotkey_uploads.on_added(*id, path, name);
+        }
         match event {
             Event::ConnectionTested(result) => {
                 if let Some(settings) = &mut self.settings {
@@ -101,6 +104,7 @@ impl PicbucketApp {
             // Evicted once per frame, after all events (see `evict_textures`).
             QueueFollowup::Thumbnail { id, thumbnail } => self.thumbs.insert(ctx, id, &thumbnail),
             QueueFollowup::Uploaded { id, only_file_in_batch } => {
+                self.refresh_recent_links();
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {
                     self.request_copy(ctx, vec![id], self.copy_format());
                 }
@@ -137,6 +141,7 @@ impl PicbucketApp {
                     None => self.notices.push(error),
                 },
             },
+            UiMessage::ClipboardRead(content) => self.clipboard_read(ctx, content),
             UiMessage::PastedImageReady {
                 name,
                 width,
@@ -171,7 +176,9 @@ impl PicbucketApp {
             ),
             Action::OpenSettings => {
                 if self.settings.is_none() {
-                    self.settings = Some(SettingsView::new(&self.config));
+                    let mut settings = SettingsView::new(&self.config);
+                    settings.set_shortcut_problem(self.shortcut_problem.clone(), &self.config.ui.global_hotkey);
+                    self.settings = Some(settings);
                 }
             }
             Action::Settings(outcome) => self.settings_outcome(outcome),
@@ -225,7 +232,7 @@ impl PicbucketApp {
     }
 
     /// The format Ctrl+C and automatic copying use (`[ui] link_format`).
-    fn copy_format(&self) -> LinkText {
+    pub(super) fn copy_format(&self) -> LinkText {
         self.config.ui.link_text()
     }
 
@@ -269,7 +276,7 @@ impl PicbucketApp {
     }
 
     /// Copies the links of `ids`, first renewing those about to expire.
-    fn request_copy(&mut self, ctx: &Context, ids: Vec<JobId>, format: LinkText) {
+    pub(super) fn request_copy(&mut self, ctx: &Context, ids: Vec<JobId>, format: LinkText) {
         let now = SystemTime::now();
         let lifetime = self.config.upload.link_expiry.as_duration();
         let awaiting: BTreeSet<JobId> = ids

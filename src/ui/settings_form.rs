@@ -14,6 +14,9 @@ pub const KEY_MAX_SIZE: &str = "upload.max_size_mb";
 pub const KEY_TEMPLATE: &str = "upload.key_template";
 pub use crate::core::config::{KEY_LINK_TEMPLATE, KEY_PROXY, KEY_PUBLIC_BASE_URL};
 
+/// The global shortcut's field (checked here: its grammar is global-hotkey's).
+pub const KEY_HOTKEY: &str = "ui.global_hotkey";
+
 /// Problems by config key (e.g. `storage.bucket`), one sentence each.
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
@@ -94,6 +97,10 @@ impl SettingsDraft {
                     "enter a whole number of MiB (1 MiB = 1,048,576 bytes), e.g. 5".into(),
                 );
             }
+        }
+        config.ui.global_hotkey = config.ui.global_hotkey.trim().to_owned();
+        if let Err(problem) = crate::ui::hotkey::parse_hotkey(&config.ui.global_hotkey) {
+            errors.insert(KEY_HOTKEY, problem);
         }
         for invalid in config.field_errors() {
             errors.entry(invalid.key).or_insert(invalid.problem);

@@ -5,8 +5,8 @@ use crate::core::Config;
 use crate::core::LinkFormatSetting;
 use crate::storage::ConnectionReport;
 use crate::ui::settings_form::{
-    FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_LINK_TEMPLATE, KEY_MAX_SIZE, KEY_PROXY, KEY_PUBLIC_BASE_URL,
-    KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
+    FieldErrors, KEY_BUCKET, KEY_ENDPOINT, KEY_EXPIRY, KEY_HOTKEY, KEY_LINK_TEMPLATE, KEY_MAX_SIZE, KEY_PROXY,
+    KEY_PUBLIC_BASE_URL, KEY_SECRET, KEY_TEMPLATE, SettingsDraft,
 };
 use crate::ui::settings_widgets::{check_mark_ui, field_ui, label_cell, ok_color, plain_field_ui, wrapped_ui};
 use egui::{Align, Align2, Context, Id, Key, Layout, Modal, Modifiers, RichText, ScrollArea, TextEdit, Ui, vec2};
@@ -46,6 +46,9 @@ pub struct SettingsView {
     confirm_save: bool,
     saving: bool,
     save_error: Option<String>,
+    /// Why the shortcut in effect does not work (taken by another program…),
+    /// shown while the draft keeps that shortcut.
+    shortcut_problem: Option<(String, String)>,
 }
 
 impl SettingsView {
@@ -58,7 +61,13 @@ impl SettingsView {
             confirm_save: false,
             saving: false,
             save_error: None,
+            shortcut_problem: None,
         }
+    }
+
+    /// The shortcut `applied` (the one in effect) does not work, for `problem`.
+    pub fn set_shortcut_problem(&mut self, problem: Option<String>, applied: &str) {
+        self.shortcut_problem = problem.map(|problem| (applied.trim().to_owned(), problem));
     }
 
     /// The answer to "Test connection". A region the server corrected goes
@@ -155,6 +164,10 @@ impl SettingsView {
 
     fn form_ui(&mut self, ui: &mut Ui, errors: &FieldErrors) {
         let draft = &mut self.draft;
+        let shortcut_problem = match &self.shortcut_problem {
+            Some((applied, problem)) if *applied == draft.config.ui.global_hotkey.trim() => Some(problem),
+            _ => None,
+        };
         ui.strong("Storage");
         ui.horizontal(|ui| {
             ui.radio_value(&mut draft.use_local_store, true, "Built-in local store");
@@ -277,6 +290,11 @@ impl SettingsView {
                             .hint_text("[img]{url}[/img] — {url} {filename} {key} {width} {height}"),
                     )
                 });
+                let label = label_cell(ui, true, "Global shortcut");
+                let shortcut = &mut draft.config.ui.global_hotkey;
+                field_ui(ui, label.id, errors.get(KEY_HOTKEY).or(shortcut_problem), |ui| {
+                    ui.add(TextEdit::singleline(shortcut).hint_text("Ctrl+Shift+U — empty for none"))
+                });
             });
         ui.add_space(8.0);
         ui.strong("Window");
@@ -290,6 +308,10 @@ impl SettingsView {
         ui.checkbox(
             &mut window.notify_when_done,
             "Show a notification when uploads finish while the window is in the background",
+        );
+        ui.checkbox(
+            &mut window.keep_in_tray,
+            "Keep running in the tray when the window is closed",
         );
     }
 
