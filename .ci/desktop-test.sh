@@ -8,7 +8,8 @@
 #    (xdotool) while the window is hidden.
 # 3. Checks: one object stored, a link on the clipboard that serves a PNG of
 #    the same size, a notification shown, the tray item on the session bus,
-#    and its Activate showing the window again.
+#    its Activate showing the window again, and its menu's Quit ending the
+#    app while the window is hidden.
 # Prints the time from the key press to the link on the clipboard, and the
 # app's CPU time and RSS while it sits in the tray.
 set -euo pipefail
@@ -106,4 +107,19 @@ dbus-send --session --type=method_call --dest="$item" /StatusNotifierItem \
   org.kde.StatusNotifierItem.Activate int32:0 int32:0
 wait_for 10 "the window to come back on the tray's Activate" visible
 echo "Activate on the tray item shows the window again"
+
+# A recent upload in the tray menu copies its link again.
+printf 'something else' | xclip -selection clipboard -i
+name=${link%%\?*}; name=${name##*/}; name=${name#*_}
+/usr/bin/python3 "$here/tray_menu.py" "$item" "$name"
+wait_for 10 "the recent link on the clipboard" sh -c 'xclip -selection clipboard -o | grep -q "^http.*'"$name"'"'
+echo "Recent links > $name copied its link again"
+
+# Quit in the tray menu ends the app, even with the window hidden.
+/usr/bin/python3 "$here/close_window.py" picbucket
+for _ in $(seq 1 50); do visible >/dev/null 2>&1 || break; sleep 0.1; done
+/usr/bin/python3 "$here/tray_menu.py" "$item" Quit
+for _ in $(seq 1 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app" 2>/dev/null && fail "Quit in the tray menu did not end the app"
+echo "Quit in the tray menu ended the app"
 echo "desktop test passed"
