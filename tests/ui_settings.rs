@@ -229,3 +229,36 @@ fn public_base_url_and_proxy_are_checked_as_typed_and_saved() {
     assert_eq!(saved.storage.public_base_url, "https://cdn.example.com/photos");
     assert_eq!(saved.storage.proxy.as_str(), "http://proxy.lan:3128");
 }
+
+#[test]
+fn the_global_shortcut_is_checked_as_typed_and_saved_with_keep_in_tray() {
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, _fake, dir) = fake_app(Config::default(), &clipboard);
+    open_settings(&mut harness);
+    harness
+        .get_by_label("Global shortcut")
+        .set_text_value_accesskit("Ctrl+Shift+");
+    harness.run();
+    assert!(
+        shows(
+            &harness,
+            "is not a shortcut: write the modifiers, then one key, like Ctrl+Shift+U"
+        ),
+        "{}",
+        window_text(&harness)
+    );
+    assert!(shows(&harness, "Fix the fields marked in red to save."));
+
+    harness
+        .get_by_label("Global shortcut")
+        .set_text_value_accesskit("Ctrl+Alt+P");
+    harness
+        .get_by_label("Keep running in the tray when the window is closed")
+        .click_accesskit();
+    harness.run();
+    harness.get_by_label("Save").click();
+    wait_until_closed(&mut harness);
+    let saved = Config::load(&dir.path().join("config.toml")).unwrap();
+    assert_eq!(saved.ui.global_hotkey, "Ctrl+Alt+P");
+    assert!(!saved.ui.keep_in_tray, "the box was on by default and clicked off");
+}
