@@ -4,7 +4,7 @@
 //! window only receives [`DesktopEvent`]s and asks for changes.
 
 use crate::library::RecordId;
-use crate::ui::hotkey::GlobalShortcut;
+use crate::ui::hotkey::{GlobalShortcut, parse_hotkey};
 use crate::ui::tray::Tray;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -97,15 +97,11 @@ impl DesktopHandle {
 
 /// The desktop thread: ends when the window drops its handle.
 fn run(emit: Emit, icon_png: &[u8], shortcut_text: String, requests: Receiver<Request>) {
-    let press = emit.clone();
-    let mut shortcut = GlobalShortcut::start(move || press(DesktopEvent::UploadClipboard));
-    emit(DesktopEvent::Shortcut(match &mut shortcut {
-        Ok(shortcut) => shortcut.set(&shortcut_text),
-        Err(problem) => Err(problem.clone()),
-    }));
-    if let Err(problem) = &shortcut {
-        tracing::info!(%problem, "running without a global shortcut");
-    }
+    let mut shortcut = LazyShortcut {
+        started: None,
+        emit: emit.clone(),
+    };
+    emit(DesktopEvent::Shortcut(shortcut.set(&shortcut_text)));
     let mut tray = match Tray::build(icon_png, &shortcut_text, emit.clone()) {
         Ok(tray) => Some(tray),
         Err(problem) => {
@@ -119,10 +115,7 @@ fn run(emit: Emit, icon_png: &[u8], shortcut_text: String, requests: Receiver<Re
     emit(DesktopEvent::TrayShown(shown));
     loop {
         match requests.recv_timeout(TRAY_HOST_CHECK) {
-            Ok(Request::SetShortcut(text)) => emit(DesktopEvent::Shortcut(match &mut shortcut {
-                Ok(shortcut) => shortcut.set(&text),
-                Err(problem) => Err(problem.clone()),
-            })),
+            Ok(Request::SetShortcut(text)) => emit(DesktopEvent::Shortcut(shortcut.set(&text))),
             Ok(Request::SetRecent(links)) => {
                 if let Some(tray) = &mut tray {
                     tray.set_recent(&links);
@@ -138,6 +131,33 @@ fn run(emit: Emit, icon_png: &[u8], shortcut_text: String, requests: Receiver<Re
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+}
+
+/// The shortcut, started when one is first set: global-hotkey's X11
+/// backend wakes every 50 ms, which an app without a shortcut need not pay.
+struct LazyShortcut {
+    started: Option<Result<GlobalShortcut, String>>,
+    emit: Emit,
+}
+
+impl LazyShortcut {
+    fn set(&mut self, text: &str) -> Result<(), String> {
+        if parse_hotkey(text)?.is_none() && self.started.is_none() {
+            return Ok(());
+        }
+        let emit = self.emit.clone();
+        let started = self.started.get_or_insert_with(|| {
+            let started = GlobalShortcut::start(move || emit(DesktopEvent::UploadClipboard));
+            if let Err(problem) = &started {
+                tracing::info!(%problem, "running without a global shortcut");
+            }
+            started
+        });
+        match started {
+            Ok(shortcut) => shortcut.set(text),
+            Err(problem) => Err(problem.clone()),
         }
     }
 }
