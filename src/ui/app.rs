@@ -30,7 +30,7 @@ use crate::worker::{Command, FolderMode, JobId, UnfinishedJob, WorkerHandle};
 use egui::{CentralPanel, Context, Panel};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use time::UtcOffset;
 
 /// Most worker events folded in per pass; the rest wait for the next frame,
@@ -67,6 +67,10 @@ pub struct PicbucketApp {
     pub(super) rows_on_screen: Vec<JobId>,
     /// Frame times, when `PICBUCKET_FRAME_TIMES` asks for them.
     frame_log: Option<FrameLog>,
+    /// When this frame's `logic()` began, and how long the last frame's
+    /// `logic()` and `ui()` took (for the frame log).
+    frame_started: Option<Instant>,
+    last_app_time: Duration,
     /// Where "batch finished" notifications go.
     pub(super) notifications: Box<dyn NotificationSink>,
     /// The tray and the global shortcut, when started.
@@ -118,6 +122,8 @@ impl PicbucketApp {
             destination_save: DestinationSave::default(),
             rows_on_screen: Vec::new(),
             frame_log: None,
+            frame_started: None,
+            last_app_time: Duration::ZERO,
             notifications: Box::new(DesktopNotifications::new(cc.egui_ctx.clone())),
             desktop: None,
             clipboard_source: Arc::new(SystemClipboardSource),
@@ -232,6 +238,9 @@ impl PicbucketApp {
 
 impl eframe::App for PicbucketApp {
     fn logic(&mut self, ctx: &Context, frame: &mut eframe::Frame) {
+        if self.frame_log.is_some() {
+            self.frame_started = Some(Instant::now());
+        }
         let mut handled = 0;
         while handled < MAX_EVENTS_PER_FRAME {
             let Some(event) = self.worker.try_recv() else { break };
@@ -256,7 +265,7 @@ impl eframe::App for PicbucketApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let (Some(log), Some(seconds)) = (&self.frame_log, frame.info().cpu_usage) {
-            log.record(seconds);
+            log.record(seconds, self.last_app_time.as_secs_f32());
         }
         let ctx = ui.ctx().clone();
         let dialog_open =
@@ -307,6 +316,9 @@ impl eframe::App for PicbucketApp {
         self.toasts.show_toast(&ctx);
         if self.queue.rows().iter().any(|row| row.link().is_some()) {
             ctx.request_repaint_after(EXPIRY_REFRESH);
+        }
+        if let Some(started) = self.frame_started.take() {
+            self.last_app_time = started.elapsed();
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Frame times for measuring the window (`PICBUCKET_FRAME_TIMES=FILE`): one
-//! line per frame, the milliseconds eframe spent on the previous frame. The
+//! line per frame, the milliseconds eframe spent on the previous frame (the
+//! app's code, egui's tessellation and painting), then the milliseconds of
+//! that spent in the app's own `logic()` and `ui()`. The
 //! file is written by a thread of its own; the UI thread only sends numbers.
 
 use std::io::Write;
@@ -10,7 +12,7 @@ use std::sync::mpsc;
 pub const FRAME_TIMES_VAR: &str = "PICBUCKET_FRAME_TIMES";
 
 pub struct FrameLog {
-    tx: mpsc::Sender<f32>,
+    tx: mpsc::Sender<(f32, f32)>,
 }
 
 impl FrameLog {
@@ -28,7 +30,7 @@ impl FrameLog {
 
     pub fn to_file(path: PathBuf) -> std::io::Result<Self> {
         let file = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
-        let (tx, rx) = mpsc::channel::<f32>();
+        let (tx, rx) = mpsc::channel::<(f32, f32)>();
         std::thread::Builder::new()
             .name("picbucket-frame-log".into())
             .spawn(move || {
@@ -36,10 +38,10 @@ impl FrameLog {
                 // Ends when the window drops its sender. Flushed whenever no
                 // frame is waiting, so a reader sees every frame while the
                 // window is still open.
-                while let Ok(ms) = rx.recv() {
-                    let mut pending = Some(ms);
-                    while let Some(ms) = pending {
-                        if writeln!(out, "{ms:.3}").is_err() {
+                while let Ok(frame) = rx.recv() {
+                    let mut pending = Some(frame);
+                    while let Some((total, app)) = pending {
+                        if writeln!(out, "{total:.3} {app:.3}").is_err() {
                             return;
                         }
                         pending = rx.try_recv().ok();
@@ -52,9 +54,10 @@ impl FrameLog {
         Ok(Self { tx })
     }
 
-    /// Records the previous frame's time, in seconds as eframe reports it.
-    pub fn record(&self, seconds: f32) {
-        self.tx.send(seconds * 1000.0).ok();
+    /// Records the previous frame's time, in seconds as eframe reports it,
+    /// and the part of it the app's own code took.
+    pub fn record(&self, seconds: f32, app_seconds: f32) {
+        self.tx.send((seconds * 1000.0, app_seconds * 1000.0)).ok();
     }
 }
 
@@ -68,14 +71,14 @@ mod tests {
         let path = dir.path().join("frames.txt");
         let log = FrameLog::to_file(path.clone()).unwrap();
         for seconds in [0.004, 0.0125, 0.001] {
-            log.record(seconds);
+            log.record(seconds, seconds / 2.0);
         }
         drop(log);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let text = std::fs::read_to_string(&path).unwrap();
             if text.lines().count() == 3 || std::time::Instant::now() > deadline {
-                assert_eq!(text, "4.000\n12.500\n1.000\n");
+                assert_eq!(text, "4.000 2.000\n12.500 6.250\n1.000 0.500\n");
                 return;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
