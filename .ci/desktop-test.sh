@@ -5,7 +5,8 @@
 #
 # 1. The window is closed: it hides in the tray, the app keeps running.
 # 2. A ~1 MB PNG goes on the X clipboard (xclip), Ctrl+Shift+U is pressed
-#    (xdotool) while the window is hidden.
+#    (xdotool) while the window is hidden; then two image files copied as a
+#    file manager does (text/uri-list), the same shortcut.
 # 3. Checks: one object stored, a link on the clipboard that serves a PNG of
 #    the same size, a notification shown, the tray item on the session bus,
 #    its Activate showing the window again, and its menu's Quit ending the
@@ -102,6 +103,17 @@ stored=$(find "$work/data/picbucket/local-store" -type f -name '*clipboard-*.png
 echo "stored and served: $(size "$work/served.png") PNG, link $link"
 wait_for 10 "the notification" sh -c 'dunstctl history | grep -q "link copied"'
 echo "notification: $(dunstctl history | grep -o '"[^"]*link copied[^"]*"' | head -1)"
+
+# Image files copied in a file manager (text/uri-list) go up together; both links are copied.
+cp "$work/shot.png" "$work/first.png"; cp "$work/shot.png" "$work/second.png"
+printf 'file://%s\r\nfile://%s\r\n' "$work/first.png" "$work/second.png" | xclip -selection clipboard -t text/uri-list -i
+wait_for 10 "xclip to own the clipboard" sh -c 'xclip -selection clipboard -o -t TARGETS | grep -q text/uri-list'
+xdotool key ctrl+shift+u
+wait_for 30 "two links on the clipboard" sh -c 'xclip -selection clipboard -o | grep -c "^http" | grep -qx 2'
+xclip -selection clipboard -o | grep -q "_first.png" || fail "no link of first.png"
+stored=$(find "$work/data/picbucket/local-store" -type f -name '*.png' ! -path '*/.*' | wc -l)
+[ "$stored" = 3 ] || fail "expected 3 stored objects after the copied files, found $stored"
+echo "copied files: first.png and second.png stored, both links on the clipboard"
 
 dbus-send --session --type=method_call --dest="$item" /StatusNotifierItem \
   org.kde.StatusNotifierItem.Activate int32:0 int32:0
