@@ -102,7 +102,10 @@ impl PicbucketApp {
     fn on_followup(&mut self, ctx: &Context, followup: QueueFollowup) {
         match followup {
             // Evicted once per frame, after all events (see `evict_textures`).
-            QueueFollowup::Thumbnail { id, thumbnail } => self.thumbs.insert(ctx, id, &thumbnail),
+            QueueFollowup::Thumbnail { id, thumbnail } => {
+                let on_screen = self.rows_on_screen.contains(&id);
+                self.thumbs.insert(ctx, id, &thumbnail, on_screen);
+            }
             QueueFollowup::Uploaded { id, only_file_in_batch } => {
                 self.refresh_recent_links();
                 if only_file_in_batch && self.config.ui.copy_link_after_upload {

@@ -31,8 +31,16 @@ pub struct Thumbs {
 }
 
 impl Thumbs {
-    /// Uploads `thumbnail` as the texture of row `id`.
-    pub fn insert(&mut self, ctx: &Context, id: JobId, thumbnail: &Thumbnail) {
+    /// Uploads `thumbnail` as the texture of row `id`, when the row is on
+    /// screen or there is room. Otherwise the pixels are dropped and the row
+    /// asks for them again when it comes into view: during a 2,000-file drop
+    /// most thumbnails arrive for rows out of view, and making their textures
+    /// only to evict them again cost frame time for nothing.
+    pub fn insert(&mut self, ctx: &Context, id: JobId, thumbnail: &Thumbnail, on_screen: bool) {
+        if !on_screen && self.textures.len() >= MAX_TEXTURES && !self.textures.contains_key(&id) {
+            self.evicted.insert(id);
+            return;
+        }
         self.evicted.remove(&id);
         if let Some(texture) = thumbnail_texture(ctx, format!("thumbnail-{}", id.0), thumbnail) {
             self.textures.insert(id, texture);
@@ -102,7 +110,7 @@ mod tests {
         let ctx = Context::default();
         let mut thumbs = Thumbs::default();
         for n in 1..=5 {
-            thumbs.insert(&ctx, JobId(n), &thumb());
+            thumbs.insert(&ctx, JobId(n), &thumb(), false);
         }
         thumbs.evict(3, &[JobId(4), JobId(2)], &[]);
         assert_eq!(thumbs.len(), 3);
@@ -117,7 +125,7 @@ mod tests {
         let ctx = Context::default();
         let mut thumbs = Thumbs::default();
         for n in 1..=6 {
-            thumbs.insert(&ctx, JobId(n), &thumb());
+            thumbs.insert(&ctx, JobId(n), &thumb(), false);
         }
         let on_screen = [JobId(1), JobId(2), JobId(3)];
         thumbs.evict(2, &[JobId(1), JobId(2), JobId(4)], &on_screen);
@@ -128,8 +136,28 @@ mod tests {
         // Scrolled back into view, an evicted row asks for its thumbnail once.
         assert_eq!(thumbs.take_reloads(&[JobId(4), JobId(1)]), [JobId(4)]);
         assert!(thumbs.take_reloads(&[JobId(4)]).is_empty(), "asked once");
-        thumbs.insert(&ctx, JobId(4), &thumb());
+        thumbs.insert(&ctx, JobId(4), &thumb(), true);
         assert!(thumbs.get(JobId(4)).is_some());
+    }
+
+    #[test]
+    fn past_the_limit_a_row_out_of_view_gets_no_texture_until_it_comes_into_view() {
+        let ctx = Context::default();
+        let mut thumbs = Thumbs::default();
+        for n in 0..MAX_TEXTURES as u64 {
+            thumbs.insert(&ctx, JobId(n), &thumb(), false);
+        }
+        assert_eq!(thumbs.len(), MAX_TEXTURES, "room for these");
+        let (out_of_view, in_view) = (JobId(10_000), JobId(10_001));
+        thumbs.insert(&ctx, out_of_view, &thumb(), false);
+        thumbs.insert(&ctx, in_view, &thumb(), true);
+        assert!(thumbs.get(out_of_view).is_none(), "no texture made only to be evicted");
+        assert!(thumbs.get(in_view).is_some(), "a row on screen always gets its texture");
+        assert_eq!(
+            thumbs.take_reloads(&[out_of_view]),
+            [out_of_view],
+            "asked for once in view"
+        );
     }
 
     #[test]
@@ -141,7 +169,7 @@ mod tests {
             height: 4,
             rgba: vec![0; 3],
         };
-        thumbs.insert(&ctx, JobId(1), &bad);
+        thumbs.insert(&ctx, JobId(1), &bad, true);
         assert_eq!(thumbs.len(), 0);
     }
 }
