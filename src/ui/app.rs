@@ -33,9 +33,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use time::UtcOffset;
 
-/// Most worker events folded in per pass; the rest wait for the next frame,
-/// so a burst (thousands of files dropped) never stalls one frame.
+/// Most worker events folded in per pass, and the longest time spent on
+/// them; the rest wait for the next frame, so a burst (thousands of files
+/// dropped) never stalls one frame.
 const MAX_EVENTS_PER_FRAME: usize = 2_000;
+const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(3);
 
 /// How often "expires in …" texts are brought up to date while links are shown.
 const EXPIRY_REFRESH: Duration = Duration::from_secs(60);
@@ -241,13 +243,18 @@ impl eframe::App for PicbucketApp {
         if self.frame_log.is_some() {
             self.frame_started = Some(Instant::now());
         }
+        let started = Instant::now();
         let mut handled = 0;
-        while handled < MAX_EVENTS_PER_FRAME {
-            let Some(event) = self.worker.try_recv() else { break };
+        let mut more = false;
+        while let Some(event) = self.worker.try_recv() {
             self.on_event(ctx, event);
             handled += 1;
+            if handled == MAX_EVENTS_PER_FRAME || started.elapsed() >= EVENT_TIME_PER_FRAME {
+                more = true;
+                break;
+            }
         }
-        if handled == MAX_EVENTS_PER_FRAME {
+        if more {
             ctx.request_repaint();
         }
         self.evict_textures();
