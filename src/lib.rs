@@ -10,13 +10,6 @@
 //!
 //! Flow: UI or CLI → `Command` → worker → storage/core → `Event` → UI or CLI.
 
-/// mimalloc instead of the system allocator, for the window, the CLI and the
-/// tests alike: uploads allocate many short-lived buffers on several threads,
-/// where glibc malloc spent ~15% of the CLI's CPU (consolidating and locking
-/// its arenas) on 2,000 small files.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 pub mod cli;
 pub mod core;
 pub mod library;
