@@ -36,9 +36,10 @@ impl Library {
                 &[UploadState::Pending, UploadState::Uploading],
             )?;
             if current.multipart_upload_id.as_deref() != multipart_upload_id {
-                tx.execute("DELETE FROM upload_parts WHERE upload_id = ?1", [id])?;
+                execute_cached(tx, "DELETE FROM upload_parts WHERE upload_id = ?1", [id])?;
             }
-            tx.execute(
+            execute_cached(
+                tx,
                 "UPDATE uploads SET state = 'uploading', attempts = attempts + 1, multipart_upload_id = ?2,
                      last_error = NULL, lease_until = ?3,
                      state_changed_at = CASE WHEN state = 'uploading' THEN state_changed_at ELSE ?4 END
@@ -86,8 +87,9 @@ impl Library {
         use UploadState::*;
         self.write(|tx| {
             require_state(tx, id, Done, &[Pending, Uploading, Done, Failed, Cancelled])?;
-            tx.execute("DELETE FROM upload_parts WHERE upload_id = ?1", [id])?;
-            tx.execute(
+            execute_cached(tx, "DELETE FROM upload_parts WHERE upload_id = ?1", [id])?;
+            execute_cached(
+                tx,
                 "UPDATE uploads SET state = 'done', uploaded_at = ?2, state_changed_at = ?2, size_bytes = ?3,
                      sha256 = ?4, last_error = NULL, multipart_upload_id = NULL, lease_until = 0
                  WHERE id = ?1",
@@ -253,6 +255,12 @@ pub(crate) fn select_one(conn: &Connection, id: RecordId) -> rusqlite::Result<Op
     conn.prepare_cached(&sql)?
         .query_row([id], UploadRecord::from_row)
         .optional()
+}
+
+/// Runs a statement kept prepared on the connection: the writes every upload
+/// makes are parsed once, not once per file.
+fn execute_cached(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
 }
 
 pub(crate) fn exists(conn: &Connection, id: RecordId) -> Result<(), Fail> {

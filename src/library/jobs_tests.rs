@@ -284,3 +284,55 @@ fn a_source_path_that_is_not_utf8_comes_back_unchanged() {
     let id = library.add_job(&odd, "p", 0).unwrap();
     assert_eq!(library.get(id).unwrap().unwrap().source_path, odd.source_path);
 }
+
+#[test]
+fn writes_in_one_transaction_commit_together_and_a_refused_one_leaves_the_others() {
+    let (_dir, path, mut library) = temp_library();
+    let done = library.add_job(&job("done.png"), "proc-a", 0).unwrap();
+    library.set_uploading(done, None, 1).unwrap();
+    library.set_done(done, &sent(1234), 2).unwrap();
+    let (added, refused) = library
+        .in_one_transaction(|lib| {
+            let added = lib.add_job(&job("new.png"), "proc-a", 10).unwrap();
+            lib.set_uploading(added, None, 11).unwrap();
+            // Not committed yet: another connection does not see the new job.
+            let other = rusqlite::Connection::open(&path).unwrap();
+            let seen: i64 = other
+                .query_row("SELECT COUNT(*) FROM uploads WHERE id = ?1", [added], |row| row.get(0))
+                .unwrap();
+            assert_eq!(seen, 0);
+            // A finished job cannot fail: refused, and only this write is undone.
+            (added, lib.set_failed(done, "too late", 12))
+        })
+        .unwrap();
+    assert!(matches!(refused, Err(LibraryError::WrongState { .. })), "{refused:?}");
+    let other = Library::open(&path).unwrap();
+    let record = other.get(added).unwrap().unwrap();
+    assert_eq!((record.state, record.attempts), (UploadState::Uploading, 1));
+    assert_eq!(other.get(done).unwrap().unwrap().state, UploadState::Done);
+    // Back to one transaction per write.
+    assert!(library.conn.is_autocommit());
+}
+
+#[test]
+fn a_batch_that_panicked_is_undone_by_the_next_one() {
+    let (_dir, _path, mut library) = temp_library();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        library.in_one_transaction(|lib| {
+            lib.add_job(&job("lost.png"), "proc-a", 0).unwrap();
+            panic!("a write panicked");
+        })
+    }));
+    assert!(panicked.is_err());
+    let kept = library
+        .in_one_transaction(|lib| lib.add_job(&job("kept.png"), "proc-a", 1).unwrap())
+        .unwrap();
+    let names: Vec<String> = library
+        .unfinished(LEASE_MS + 10)
+        .unwrap()
+        .into_iter()
+        .map(|record| record.file_name)
+        .collect();
+    assert_eq!(names, ["kept.png"]);
+    assert_eq!(library.get(kept).unwrap().unwrap().file_name, "kept.png");
+}

@@ -22,7 +22,7 @@ pub use schema::SCHEMA_VERSION;
 pub use thumbnails::{ThumbnailError, load_thumbnail, save_thumbnail};
 
 use crate::core::paths;
-use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use schema::MigrateError;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -141,17 +141,50 @@ impl Library {
     }
 
     /// Runs `body` in an IMMEDIATE transaction and commits it if it succeeds.
-    fn write<T>(&mut self, body: impl FnOnce(&Transaction<'_>) -> Result<T, Fail>) -> Result<T, LibraryError> {
-        let result = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Fail::from)
-            .and_then(|tx| {
-                let value = body(&tx)?;
-                tx.commit()?;
+    /// Inside [`Library::in_one_transaction`] it runs in a savepoint instead,
+    /// so a write that fails undoes only itself.
+    fn write<T>(&mut self, body: impl FnOnce(&Connection) -> Result<T, Fail>) -> Result<T, LibraryError> {
+        let result = if self.conn.is_autocommit() {
+            self.conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(Fail::from)
+                .and_then(|tx| {
+                    let value = body(&tx)?;
+                    tx.commit()?;
+                    Ok(value)
+                })
+        } else {
+            self.conn.savepoint().map_err(Fail::from).and_then(|savepoint| {
+                let value = body(&savepoint)?;
+                savepoint.commit()?;
                 Ok(value)
-            });
+            })
+        };
         result.map_err(|fail| self.error(fail))
+    }
+
+    /// Runs `body` (any number of writes) in one IMMEDIATE transaction: one
+    /// commit for all of them, where each write alone costs a commit. The
+    /// writes' own results count only if this returns `Ok` (committed).
+    pub fn in_one_transaction<T>(&mut self, body: impl FnOnce(&mut Self) -> T) -> Result<T, LibraryError> {
+        if !self.conn.is_autocommit() {
+            // A batch that panicked left its transaction open: undo it.
+            self.conn.execute_batch("ROLLBACK").ok();
+        }
+        if let Err(source) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            return Err(self.error(Fail::Sql(source)));
+        }
+        let value = body(self);
+        match self.conn.execute_batch("COMMIT") {
+            Ok(()) => Ok(value),
+            Err(source) => {
+                // Undone as a whole; a failed COMMIT may have ended the transaction already.
+                if !self.conn.is_autocommit() {
+                    self.conn.execute_batch("ROLLBACK").ok();
+                }
+                Err(self.error(Fail::Sql(source)))
+            }
+        }
     }
 
     /// Runs read-only `body` on the connection.

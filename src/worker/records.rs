@@ -2,10 +2,25 @@
 //! history): each call runs on the blocking pool so the loop never waits on
 //! the disk, and a library that fails never stops an upload — the failure is
 //! logged and the upload goes on without a record.
+//!
+//! The jobs' own writes ([`Records::note`]: new job, started, done…) go
+//! through one queue and are committed together: while one transaction
+//! runs, the writes of other uploads wait and then share the next one. Each
+//! caller still returns only once its write is committed, so a job is in the
+//! library before its first byte is sent; with thousands of small files this
+//! is one commit per batch instead of three per file.
 
 use crate::library::{Library, LibraryError, now_ms};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+/// Writes committed together at most (bounds how long the lock is held).
+const WRITES_PER_COMMIT: usize = 256;
+
+/// A queued write: runs in the batch's transaction and returns what to do
+/// once the batch is committed (`true`) or undone (`false`).
+type QueuedWrite = Box<dyn FnOnce(&mut Library, &str) -> Box<dyn FnOnce(bool) + Send> + Send>;
 
 /// Where the worker keeps its library.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,20 +40,23 @@ pub enum LibraryLocation {
 pub struct Records {
     library: Arc<Mutex<Library>>,
     owner: Arc<str>,
+    writes: mpsc::UnboundedSender<QueuedWrite>,
 }
 
 impl Records {
-    /// Opens the library; `Ok(None)` when `location` is `Off`.
+    /// Opens the library; `Ok(None)` when `location` is `Off`. Must be called
+    /// inside the worker's runtime (it starts the task that commits writes).
     pub fn open(location: &LibraryLocation) -> Result<Option<Self>, LibraryError> {
         let library = match location {
             LibraryLocation::Off => return Ok(None),
             LibraryLocation::DataDir => Library::open_in_data_dir()?,
             LibraryLocation::File(path) => Library::open(path)?,
         };
-        Ok(Some(Self {
-            library: Arc::new(Mutex::new(library)),
-            owner: crate::library::new_owner_id().into(),
-        }))
+        let library = Arc::new(Mutex::new(library));
+        let owner: Arc<str> = crate::library::new_owner_id().into();
+        let (writes, queue) = mpsc::unbounded_channel();
+        tokio::spawn(commit_in_batches(library.clone(), owner.clone(), queue));
+        Ok(Some(Self { library, owner, writes }))
     }
 
     /// Runs `work` on the library on the blocking pool, with this process's
@@ -64,18 +82,72 @@ impl Records {
     }
 
     /// Like [`Records::run`], for writes whose failure must not stop the
-    /// upload: the error is logged and `None` returned.
+    /// upload: the error is logged and `None` returned. Committed together
+    /// with the other writes waiting at the time; returns once committed.
     pub async fn note<T, F>(&self, what: &'static str, work: F) -> Option<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Library, &str, i64) -> Result<T, LibraryError> + Send + 'static,
     {
-        match self.run(work).await {
-            Ok(value) => Some(value),
-            Err(error) => {
-                tracing::warn!(%error, what, "the library could not record this");
-                None
+        let (reply, answer) = oneshot::channel();
+        let write: QueuedWrite = Box::new(move |library, owner| {
+            let result = work(library, owner, now_ms());
+            Box::new(move |committed| {
+                let value = match result {
+                    Ok(value) if committed => Some(value),
+                    // The batch's failure is logged once, by the committing task.
+                    Ok(_) => None,
+                    Err(error) => {
+                        tracing::warn!(%error, what, "the library could not record this");
+                        None
+                    }
+                };
+                reply.send(value).ok();
+            })
+        });
+        if self.writes.send(write).is_err() {
+            tracing::warn!(what, "the library could not record this: its task has stopped");
+            return None;
+        }
+        answer.await.ok().flatten()
+    }
+}
+
+/// Takes the queued writes, as many as are waiting, and commits each batch
+/// in one transaction on the blocking pool. Ends when every [`Records`] is gone.
+async fn commit_in_batches(
+    library: Arc<Mutex<Library>>,
+    owner: Arc<str>,
+    mut queue: mpsc::UnboundedReceiver<QueuedWrite>,
+) {
+    let mut batch = Vec::new();
+    while queue.recv_many(&mut batch, WRITES_PER_COMMIT).await > 0 {
+        let writes = std::mem::take(&mut batch);
+        let (library, owner) = (library.clone(), owner.clone());
+        let committed = tokio::task::spawn_blocking(move || {
+            let mut guard = library.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let count = writes.len();
+            let mut replies = Vec::with_capacity(count);
+            let committed = guard.in_one_transaction(|lib| {
+                for write in writes {
+                    replies.push(write(lib, &owner));
+                }
+            });
+            let committed = match committed {
+                Ok(()) => true,
+                Err(error) => {
+                    tracing::warn!(%error, count, "the library could not record these writes");
+                    false
+                }
+            };
+            drop(guard);
+            for reply in replies {
+                reply(committed);
             }
+        })
+        .await;
+        if let Err(join_error) = committed {
+            tracing::error!(%join_error, "library task failed");
         }
     }
 }
