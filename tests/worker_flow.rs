@@ -6,7 +6,7 @@ use common::harness::Harness;
 use common::{TestServer, http_get, read};
 use image::ImageFormat;
 use picbucket::test_support::write_image;
-use picbucket::worker::{Command, Event, FolderMode, JobId, WorkerOptions};
+use picbucket::worker::{Command, Event, FolderMode, JobId, LibraryLocation, WorkerOptions};
 use std::path::PathBuf;
 
 fn added_ids(events: &[Event]) -> Vec<JobId> {
@@ -236,5 +236,50 @@ fn a_thumbnail_the_window_dropped_is_made_again_on_request() {
     match again.last() {
         Some(Event::Thumbnail { thumbnail, .. }) => assert_eq!(*thumbnail, first),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_uploaded_row_back_in_view_gets_the_thumbnail_the_library_kept() {
+    let server = TestServer::start();
+    let library = tempfile::tempdir().unwrap();
+    let photo = write_image(server.data.path(), "photo.png", ImageFormat::Png, 300, 150);
+    let options = WorkerOptions {
+        thumbnails: true,
+        library: LibraryLocation::File(library.path().join("library.sqlite3")),
+        ..WorkerOptions::default()
+    };
+    let mut harness = Harness::new(server.config(), options);
+    harness.worker.send(Command::AddFiles {
+        paths: vec![photo.clone()],
+        folders: FolderMode::Reject,
+    });
+    let mut first = None;
+    let events = harness.until(|e| {
+        if let Event::Thumbnail { thumbnail, .. } = e {
+            first = Some(thumbnail.clone());
+        }
+        matches!(e, Event::Uploaded { .. })
+    });
+    let id = added_ids(&events)[0];
+    let first = first.expect("a thumbnail before the upload ended");
+    // The library keeps its copy once the job is recorded; wait until it is on disk.
+    let thumbnails = library.path().join("thumbnails");
+    for _ in 0..200 {
+        if std::fs::read_dir(&thumbnails).is_ok_and(|mut d| d.next().is_some()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+
+    // The file is no longer an image: only the kept copy can answer.
+    std::fs::write(&photo, b"not an image any more").unwrap();
+    harness.worker.send(Command::ReloadThumbnail(id));
+    let again = harness.until(
+        |e| matches!(e, Event::Thumbnail { id: got, .. } | Event::ThumbnailFailed { id: got, .. } if *got == id),
+    );
+    match again.last() {
+        Some(Event::Thumbnail { thumbnail, .. }) => assert_eq!(*thumbnail, first),
+        other => panic!("the kept thumbnail was not used: {other:?}"),
     }
 }

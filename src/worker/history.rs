@@ -7,6 +7,7 @@ use crate::core::thumbnail::Thumbnail;
 use crate::library::thumbnails::{load_thumbnail as load_thumbnail_file, save_thumbnail as save_thumbnail_file};
 use crate::library::{HistoryQuery, RecordId, UploadRecord};
 use crate::storage::StorageError;
+use crate::worker::JobId;
 use crate::worker::destinations::{Destination, Destinations};
 use crate::worker::event::{Event, SignedLink};
 use crate::worker::job;
@@ -166,6 +167,36 @@ pub fn remove_record(worker: &Worker, record: RecordId) {
             sink.send(Event::Warning(format!("The record could not be removed: {error}")));
         }
         sink.send(Event::HistoryChanged);
+    });
+}
+
+/// A queue row's thumbnail again, for a row back in view: the copy the
+/// library keeps for History when the job has one (a small file read),
+/// else `decode` (the image decoded again).
+pub fn reload_row_thumbnail(
+    worker: &Worker,
+    id: JobId,
+    record: Option<RecordId>,
+    decode: impl Future<Output = ()> + Send + 'static,
+) {
+    let (Some(records), Some(record)) = (worker.records.clone(), record) else {
+        tokio::spawn(decode);
+        return;
+    };
+    let sink = worker.sink.clone();
+    tokio::spawn(async move {
+        let cached = records
+            .run(move |lib, _, _| {
+                let Some(name) = lib.get(record)?.and_then(|r| r.thumbnail) else {
+                    return Ok(None);
+                };
+                Ok(load_thumbnail_file(&lib.thumbnail_dir(), &name).ok())
+            })
+            .await;
+        match cached {
+            Ok(Some(thumbnail)) => sink.send(Event::Thumbnail { id, thumbnail }),
+            _ => decode.await,
+        }
     });
 }
 

@@ -175,7 +175,7 @@ impl Worker {
                 if let Some(job) = self.jobs.get(&id).filter(|job| job.ctx.thumbnails) {
                     let rules = crate::core::ValidationRules::from(&job.ctx.config.upload);
                     let made = job::thumbnail(job.ctx.clone(), id, job.path.clone(), rules, job::Keep::ForWindowOnly);
-                    tokio::spawn(made);
+                    history::reload_row_thumbnail(self, id, job.record, made);
                 }
             }
             Command::Remove(id) => {
