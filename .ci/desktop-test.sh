@@ -10,7 +10,8 @@
 # 3. Checks: one object stored, a link on the clipboard that serves a PNG of
 #    the same size, a notification shown, the tray item on the session bus,
 #    its Activate showing the window again, and its menu's Quit ending the
-#    app while the window is hidden.
+#    app while the window is hidden; `picbucket FILE` with the window in the
+#    tray hands the file over and shows the window.
 # Prints the time from the key press to the link on the clipboard, and the
 # app's CPU time and RSS while it sits in the tray.
 set -euo pipefail
@@ -127,6 +128,18 @@ name=${link%%\?*}; name=${name##*/}; name=${name#*_}
 /usr/bin/python3 "$here/tray_menu.py" "$item" "$name"
 wait_for 10 "the recent link on the clipboard" sh -c 'xclip -selection clipboard -o | grep -q "^http.*'"$name"'"'
 echo "Recent links > $name copied its link again"
+
+# "Open with picbucket" while the window waits in the tray: the running app
+# takes the file and shows its window.
+/usr/bin/python3 "$here/close_window.py" picbucket
+for _ in $(seq 1 50); do visible >/dev/null 2>&1 || break; sleep 0.1; done
+visible >/dev/null 2>&1 && fail "the window is still shown after closing it again"
+cp "$work/shot.png" "$work/opened.png"
+HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
+  "${PICBUCKET_BIN:-target/debug/picbucket}" "$work/opened.png" || fail "picbucket FILE did not hand the file over"
+wait_for 10 "the window to come back for the opened file" visible
+wait_for 30 "the opened file to be stored" sh -c "find '$work/data/picbucket/local-store' -name '*_opened.png' | grep -q ."
+echo "picbucket FILE with the window in the tray: handed over, window shown, file stored"
 
 # Quit in the tray menu ends the app, even with the window hidden.
 /usr/bin/python3 "$here/close_window.py" picbucket

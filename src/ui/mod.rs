@@ -145,7 +145,8 @@ fn serve_handoffs(listener: &mut handoff::Listener, worker: &WorkerHandle, ctx: 
     };
     listener.serve(move |paths| {
         sender.send(Command::AddFiles { paths, folders });
-        ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        // Also out of the tray, where a closed window waits hidden.
+        desktop_perform::show_window(&ctx);
         ctx.request_repaint();
     });
 }
