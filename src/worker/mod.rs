@@ -5,6 +5,7 @@
 //! the `wake` function it was given (the UI's `request_repaint`), so an idle
 //! window uses no CPU.
 
+mod adding;
 mod command;
 mod destinations;
 mod event;
@@ -12,6 +13,7 @@ mod folders;
 mod history;
 mod internal;
 mod job;
+mod job_library;
 mod outgoing;
 mod paste;
 mod priority;

@@ -6,16 +6,16 @@
 
 use crate::core::Config;
 use crate::core::thumbnail::Thumbnail;
-use crate::library::{RecordId, UploadRecord};
+use crate::library::RecordId;
 use crate::storage::{S3Store, StorageError};
-use crate::worker::command::{Command, Envelope, FolderMode, JobId};
+use crate::worker::command::{Command, Envelope, JobId};
 use crate::worker::destinations::{Destination, Destinations, PendingStore, StoreChoice};
 use crate::worker::event::{Event, Failure, StoreInfo};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::job::{self, JobContext, ReadyImage};
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
-use crate::worker::{WorkerOptions, folders, history, paste, resume};
+use crate::worker::{WorkerOptions, history, paste, resume};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ const VALIDATIONS_AT_ONCE: usize = 4;
 /// How long quitting waits for running uploads to abort their multipart uploads.
 const QUIT_GRACE: Duration = Duration::from_millis(1500);
 
-enum JobState {
+pub(super) enum JobState {
     Validating,
     WaitingForStart(ReadyImage),
     Uploading,
@@ -36,18 +36,18 @@ enum JobState {
     Stopped,
 }
 
-struct Job {
-    path: PathBuf,
-    name: String,
-    state: JobState,
-    cancel: CancellationToken,
+pub(super) struct Job {
+    pub(super) path: PathBuf,
+    pub(super) name: String,
+    pub(super) state: JobState,
+    pub(super) cancel: CancellationToken,
     /// The settings and store it was queued with.
-    ctx: JobContext,
-    record: Option<RecordId>,
+    pub(super) ctx: JobContext,
+    pub(super) record: Option<RecordId>,
     /// A thumbnail that arrived before the record: saved once there is one.
-    thumbnail: Option<Thumbnail>,
+    pub(super) thumbnail: Option<Thumbnail>,
     /// The file is a pasted screenshot the worker saved (see `paste`).
-    pasted: bool,
+    pub(super) pasted: bool,
 }
 
 pub(crate) struct Worker {
@@ -59,13 +59,13 @@ pub(crate) struct Worker {
     pub destinations: Arc<Mutex<Destinations>>,
     pub records: Option<Records>,
     pub links: history::LinkCache,
-    jobs: HashMap<JobId, Job>,
-    next_id: u64,
+    pub(super) jobs: HashMap<JobId, Job>,
+    pub(super) next_id: u64,
     settings_generation: u64,
     upload_slots: Arc<Semaphore>,
     validation_slots: Arc<Semaphore>,
     thumbnail_slots: Arc<Semaphore>,
-    quitting: CancellationToken,
+    pub(super) quitting: CancellationToken,
     pub internal: InternalSender,
     /// Where pasted screenshots are saved.
     pub pasted_folder: Option<PathBuf>,
@@ -274,111 +274,6 @@ impl Worker {
             quitting: self.quitting.clone(),
             updates: self.internal.clone(),
         }
-    }
-
-    fn add_files(&mut self, paths: Vec<PathBuf>, mode: FolderMode) {
-        for path in paths {
-            if mode != FolderMode::Reject && path.is_dir() {
-                folders::scan_in_background(
-                    path,
-                    mode == FolderMode::Recursive,
-                    self.sink.clone(),
-                    self.internal.clone(),
-                    self.quitting.clone(),
-                );
-            } else {
-                self.add_one(path);
-            }
-        }
-    }
-
-    fn add_one(&mut self, path: PathBuf) -> JobId {
-        let id = JobId(self.next_id);
-        self.next_id += 1;
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        self.sink.send(Event::Added {
-            id,
-            path: path.clone(),
-            name: name.clone(),
-        });
-        let job = Job {
-            pasted: paste::is_pasted(&path, self.pasted_folder.as_deref()),
-            path,
-            name,
-            state: JobState::Validating,
-            cancel: CancellationToken::new(),
-            ctx: self.context(),
-            record: None,
-            thumbnail: None,
-        };
-        Self::spawn_validation(id, &job, self.options.auto_upload);
-        self.jobs.insert(id, job);
-        id
-    }
-
-    /// A job an earlier run left unfinished, claimed from the library.
-    fn add_resumed(&mut self, record: UploadRecord) {
-        let id = JobId(self.next_id);
-        self.next_id += 1;
-        let path = record.source_path.clone();
-        let name = record.file_name.clone();
-        self.sink.send(Event::Added {
-            id,
-            path: path.clone(),
-            name: name.clone(),
-        });
-        let cancel = CancellationToken::new();
-        let ctx = self.context();
-        let job = Job {
-            pasted: paste::is_pasted(&path, self.pasted_folder.as_deref()),
-            path,
-            name,
-            state: JobState::Uploading,
-            cancel: cancel.clone(),
-            ctx: ctx.clone(),
-            record: Some(record.id),
-            thumbnail: None,
-        };
-        self.jobs.insert(id, job);
-        tokio::spawn(resume::finish_job(ctx, self.destinations.clone(), id, record, cancel));
-    }
-
-    fn spawn_validation(id: JobId, job: &Job, auto_upload: bool) {
-        tokio::spawn(job::validate_then_maybe_upload(
-            job.ctx.clone(),
-            id,
-            job.path.clone(),
-            job.name.clone(),
-            auto_upload,
-            job.cancel.clone(),
-        ));
-    }
-
-    fn add_pixels(&mut self, name: String, width: u32, height: u32, rgba: Vec<u8>) {
-        // An over-limit paste is refused before it costs an encode and a file.
-        let rules = crate::core::ValidationRules::from(&self.config.upload);
-        if let Err(reason) = crate::core::validate::check_dimensions(width, height, &rules) {
-            self.sink
-                .send(Event::Warning(format!("The pasted image was not added: {reason}.")));
-            return;
-        }
-        let folder = self.pasted_folder.clone();
-        let sink = self.sink.clone();
-        let internal = self.internal.clone();
-        tokio::spawn(async move {
-            let saved =
-                tokio::task::spawn_blocking(move || paste::save_pixels_as_png(folder, &name, width, height, rgba))
-                    .await;
-            match saved {
-                Ok(Ok(path)) => {
-                    internal.send(Internal::PastedSaved(path)).ok();
-                }
-                Ok(Err(problem)) => sink.send(Event::Warning(problem)),
-                Err(e) => sink.send(Event::Warning(format!("saving the pasted image failed: {e}"))),
-            }
-        });
     }
 
     fn start_all(&mut self) {
