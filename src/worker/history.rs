@@ -185,17 +185,9 @@ pub fn reload_row_thumbnail(
     };
     let sink = worker.sink.clone();
     tokio::spawn(async move {
-        let cached = records
-            .run(move |lib, _, _| {
-                let Some(name) = lib.get(record)?.and_then(|r| r.thumbnail) else {
-                    return Ok(None);
-                };
-                Ok(load_thumbnail_file(&lib.thumbnail_dir(), &name).ok())
-            })
-            .await;
-        match cached {
-            Ok(Some(thumbnail)) => sink.send(Event::Thumbnail { id, thumbnail }),
-            _ => decode.await,
+        match kept_thumbnail(&records, record).await {
+            Some(thumbnail) => sink.send(Event::Thumbnail { id, thumbnail }),
+            None => decode.await,
         }
     });
 }
@@ -222,16 +214,21 @@ pub fn load_thumbnail(worker: &Worker, record: RecordId) {
     let Some(records) = worker.records.clone() else { return };
     let sink = worker.sink.clone();
     tokio::spawn(async move {
-        let loaded = records
-            .run(move |lib, _, _| {
-                let Some(name) = lib.get(record)?.and_then(|r| r.thumbnail) else {
-                    return Ok(None);
-                };
-                Ok(load_thumbnail_file(&lib.thumbnail_dir(), &name).ok())
-            })
-            .await;
-        if let Ok(Some(thumbnail)) = loaded {
+        if let Some(thumbnail) = kept_thumbnail(&records, record).await {
             sink.send(Event::RecordThumbnail { record, thumbnail });
         }
     });
+}
+
+/// The thumbnail the library keeps for `record`, if any (read on the blocking pool).
+async fn kept_thumbnail(records: &Records, record: RecordId) -> Option<Thumbnail> {
+    let loaded = records
+        .run(move |lib, _, _| {
+            let Some(name) = lib.get(record)?.and_then(|r| r.thumbnail) else {
+                return Ok(None);
+            };
+            Ok(load_thumbnail_file(&lib.thumbnail_dir(), &name).ok())
+        })
+        .await;
+    loaded.ok().flatten()
 }
