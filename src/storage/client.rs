@@ -5,6 +5,7 @@ use crate::storage::checksum::Algorithm;
 use crate::storage::checksum_memory::ChecksumMemory;
 use crate::storage::classify::{ErrorContext, classify};
 use crate::storage::error::StorageError;
+use crate::storage::link_signer::LinkSigner;
 use crate::storage::region::RegionalClient;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
@@ -37,6 +38,8 @@ pub struct S3Store {
     pub(crate) chain_credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     /// `storage.public_base_url`: links are `{base}/{key}` instead of pre-signed.
     pub(crate) public_base_url: Option<String>,
+    /// Signs links without the SDK's pipeline; set for keys from Settings.
+    pub(crate) link_signer: Option<LinkSigner>,
 }
 
 impl std::fmt::Debug for S3Store {
@@ -56,6 +59,7 @@ impl S3Store {
         };
         let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref(), &settings.proxy)?;
         let mut chain_credentials = None;
+        let mut static_credentials = None;
         let mut builder = if settings.access_key.is_empty() {
             let shared = aws_config::defaults(BehaviorVersion::latest())
                 .region(Region::new(region.clone()))
@@ -72,6 +76,7 @@ impl S3Store {
                 None,
                 "picbucket-settings",
             );
+            static_credentials = Some(credentials.clone());
             aws_sdk_s3::config::Builder::new()
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new(region.clone()))
@@ -97,12 +102,16 @@ impl S3Store {
         if !endpoint.is_empty() {
             builder = builder.endpoint_url(&endpoint);
         }
+        let bucket = settings.bucket.trim().to_owned();
+        let link_signer = static_credentials.map(|credentials| {
+            let custom_endpoint = Some(endpoint.as_str()).filter(|e| !e.is_empty());
+            LinkSigner::new(credentials, &bucket, custom_endpoint, settings.path_style)
+        });
         let display_endpoint = if endpoint.is_empty() {
             format!("AWS S3 ({region})")
         } else {
             endpoint
         };
-        let bucket = settings.bucket.trim().to_owned();
         let checksum_memory = ChecksumMemory::load(ChecksumMemory::default_file(), &display_endpoint, &bucket);
         Ok(Self {
             client: RegionalClient::new(Client::from_conf(builder.build()), region),
@@ -113,6 +122,7 @@ impl S3Store {
             chain_credentials,
             checksum_memory: Arc::new(checksum_memory),
             public_base_url: settings.public_base().map(str::to_owned),
+            link_signer,
         })
     }
 

@@ -12,6 +12,7 @@ mod cleanup;
 mod client;
 mod connect;
 mod error;
+mod link_signer;
 mod local;
 mod local_region;
 mod multipart;

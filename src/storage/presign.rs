@@ -9,9 +9,41 @@ use std::time::SystemTime;
 impl S3Store {
     /// Signs a GET URL for `key`, valid for `expiry` from now. No request is sent.
     pub async fn presign_get(&self, key: &str, expiry: LinkExpiry) -> Result<String, StorageError> {
-        let config = PresigningConfig::expires_in(expiry.as_duration()).map_err(|e| StorageError::Config {
-            detail: format!("link expiry {expiry}: {e}"),
-        })?;
+        self.presign_get_at(key, expiry, SystemTime::now()).await
+    }
+
+    /// [`presign_get`](Self::presign_get) as of `now`: signed directly with
+    /// the keys from Settings, or by the SDK for the AWS credential chain
+    /// (and for an endpoint the direct signer does not handle).
+    pub(crate) async fn presign_get_at(
+        &self,
+        key: &str,
+        expiry: LinkExpiry,
+        now: SystemTime,
+    ) -> Result<String, StorageError> {
+        if let Some(signer) = &self.link_signer {
+            match signer.presign_get(self.client.region(), key, expiry, now) {
+                Ok(url) => return Ok(url),
+                Err(error) => tracing::debug!(%error, "signing the link through the SDK instead"),
+            }
+        }
+        self.presign_get_with_sdk(key, expiry, now).await
+    }
+
+    /// The SDK's pre-signed `GetObject`.
+    pub(crate) async fn presign_get_with_sdk(
+        &self,
+        key: &str,
+        expiry: LinkExpiry,
+        now: SystemTime,
+    ) -> Result<String, StorageError> {
+        let config = PresigningConfig::builder()
+            .start_time(now)
+            .expires_in(expiry.as_duration())
+            .build()
+            .map_err(|e| StorageError::Config {
+                detail: format!("link expiry {expiry}: {e}"),
+            })?;
         let request = self
             .client
             .get_object()

@@ -8,7 +8,7 @@
 //! bounded by the uploads running at once. Larger files get a temporary
 //! stripped copy, read through a fixed buffer.
 
-use crate::core::strip::{StripError, StripReport, strip_metadata};
+use crate::core::strip::{StripError, StripReport, strip_metadata, strip_metadata_unhashed};
 use crate::core::{ImageKind, Rejection, ValidatedImage};
 use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError};
 use bytes::Bytes;
@@ -124,7 +124,8 @@ pub fn bytes_to_send(
     let mut original = Vec::with_capacity(usize::try_from(checked_size).unwrap_or(0));
     file.read_to_end(&mut original).map_err(io)?;
     let mut stripped = Vec::with_capacity(original.len());
-    let report = strip_metadata(&mut Cursor::new(original), kind, &mut stripped)
+    // Same walk as when checked; the hash from then is kept, so none is made.
+    let report = strip_metadata_unhashed(&mut Cursor::new(original), kind, &mut stripped)
         .map_err(|e| StorageError::File { detail: e.to_string() })?;
     if report.bytes_written != outgoing.size_bytes {
         return Err(changed_since_checked());

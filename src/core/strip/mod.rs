@@ -124,10 +124,29 @@ pub fn strip_metadata<R: Read + Seek, W: Write>(
     kind: ImageKind,
     out: &mut W,
 ) -> Result<StripReport, StripError> {
+    strip_with(input, kind, out, Some(Sha256::new()))
+}
+
+/// [`strip_metadata`] without the SHA-256 (`sha256_hex` is left empty): for
+/// making again bytes whose hash is already known.
+pub fn strip_metadata_unhashed<R: Read + Seek, W: Write>(
+    input: &mut R,
+    kind: ImageKind,
+    out: &mut W,
+) -> Result<StripReport, StripError> {
+    strip_with(input, kind, out, None)
+}
+
+fn strip_with<R: Read + Seek, W: Write>(
+    input: &mut R,
+    kind: ImageKind,
+    out: &mut W,
+    hasher: Option<Sha256>,
+) -> Result<StripReport, StripError> {
     let mut src = Source::new(input, kind)?;
     let mut sink = HashingWriter {
         inner: BufWriter::with_capacity(source::BUFFER_BYTES, out),
-        hasher: Sha256::new(),
+        hasher,
         written: 0,
     };
     let mut findings = Findings::default();
@@ -138,7 +157,10 @@ pub fn strip_metadata<R: Read + Seek, W: Write>(
         removed: findings.removed,
         kept_orientation: findings.kept_orientation,
         bytes_written: sink.written,
-        sha256_hex: sink.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        sha256_hex: sink
+            .hasher
+            .map(|hasher| hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -173,14 +195,16 @@ fn walk<R: Read + Seek>(
 /// without a second pass.
 struct HashingWriter<W: Write> {
     inner: W,
-    hasher: Sha256,
+    hasher: Option<Sha256>,
     written: u64,
 }
 
 impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&buf[..n]);
+        }
         self.written += n as u64;
         Ok(n)
     }

@@ -2,7 +2,7 @@
 //! bounded whatever the file claims.
 
 use super::fixtures::*;
-use super::{StripError, primary_image_end, strip_metadata};
+use super::{StripError, primary_image_end, strip_metadata, strip_metadata_unhashed};
 use crate::core::ImageKind;
 use image::ImageFormat;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -172,4 +172,21 @@ fn error_messages_are_one_plain_sentence() {
         damaged.to_string(),
         "the PNG file is damaged (no PNG signature); re-save it with an image editor and try again"
     );
+}
+
+#[test]
+fn unhashed_strip_writes_the_same_bytes_and_no_hash() {
+    for (kind, valid) in samples() {
+        let (mut hashed, mut unhashed) = (Vec::new(), Vec::new());
+        let with = strip_metadata(&mut Cursor::new(&valid), kind, &mut hashed).unwrap();
+        let without = strip_metadata_unhashed(&mut Cursor::new(&valid), kind, &mut unhashed).unwrap();
+        assert_eq!(hashed, unhashed, "{kind}");
+        assert_eq!(with.sha256_hex.len(), 64, "{kind}");
+        assert_eq!(without.sha256_hex, "", "{kind}");
+        assert_eq!(
+            (without.bytes_written, &without.removed, without.had_gps),
+            (with.bytes_written, &with.removed, with.had_gps),
+            "{kind}"
+        );
+    }
 }

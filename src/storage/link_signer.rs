@@ -1,0 +1,189 @@
+//! Pre-signed GET links signed directly with SigV4, without the SDK's request
+//! pipeline. The SDK builds a whole `GetObject` request for each link (its
+//! interceptors, the S3 endpoint rules, the identity cache); with thousands of
+//! uploads that was a seventh of the client's CPU time. Here the endpoint
+//! rules run once per region and each link costs one signature.
+//!
+//! Used only with the keys from Settings (static credentials); with the AWS
+//! credential chain links go through the SDK, which handles session tokens and
+//! refreshes. `link_signer_tests.rs` checks that both give the same URL.
+
+use crate::core::LinkExpiry;
+use aws_credential_types::Credentials;
+use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+use aws_sigv4::http_request::{
+    PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings, UriPathNormalizationMode,
+    sign,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_http::label::{EncodingStrategy, fmt_string};
+use aws_smithy_http::query_writer::QueryWriter;
+use aws_smithy_runtime_api::client::identity::Identity;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// Why a link could not be signed here (the caller then asks the SDK).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct LinkSignError(String);
+
+/// Signs GET links for one bucket with static keys.
+#[derive(Clone)]
+pub(crate) struct LinkSigner {
+    identity: Identity,
+    bucket: String,
+    /// `storage.endpoint`; `None` for AWS itself.
+    endpoint: Option<String>,
+    path_style: bool,
+    /// The bucket's base URL and signing region for the last region asked
+    /// for (the region can be corrected once, see `region.rs`).
+    resolved: Arc<Mutex<Option<Resolved>>>,
+}
+
+impl std::fmt::Debug for LinkSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never prints the keys.
+        write!(f, "LinkSigner(bucket {})", self.bucket)
+    }
+}
+
+impl LinkSigner {
+    pub fn new(credentials: Credentials, bucket: &str, endpoint: Option<&str>, path_style: bool) -> Self {
+        Self {
+            identity: credentials.into(),
+            bucket: bucket.to_owned(),
+            endpoint: endpoint.map(str::to_owned),
+            path_style,
+            resolved: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The pre-signed GET URL of `key`, valid for `expiry` from `now`.
+    pub fn presign_get(
+        &self,
+        region: &str,
+        key: &str,
+        expiry: LinkExpiry,
+        now: SystemTime,
+    ) -> Result<String, LinkSignError> {
+        let Resolved {
+            base, signing_region, ..
+        } = self.resolve(region)?;
+        // The same request the SDK's GetObject would sign: the key encoded
+        // once with its slashes kept, and the operation named in the query.
+        let unsigned = format!("{base}/{}?x-id=GetObject", fmt_string(key, EncodingStrategy::Greedy));
+        let uri: http::Uri = unsigned.parse().map_err(|e| LinkSignError(format!("{e}")))?;
+        let host = uri
+            .authority()
+            .ok_or_else(|| LinkSignError("the endpoint has no host".into()))?
+            .as_str()
+            .to_owned();
+        let mut settings = SigningSettings::default();
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.signature_location = SignatureLocation::QueryParams;
+        settings.expires_in = Some(expiry.as_duration());
+        let params = v4::SigningParams::builder()
+            .identity(&self.identity)
+            .region(&signing_region)
+            .name("s3")
+            .time(now)
+            .settings(settings)
+            .build()
+            .map_err(|e| LinkSignError(e.to_string()))?
+            .into();
+        let request = SignableRequest::new(
+            "GET",
+            unsigned.as_str(),
+            std::iter::once(("host", host.as_str())),
+            SignableBody::UnsignedPayload,
+        )
+        .map_err(|e| LinkSignError(e.to_string()))?;
+        let (instructions, _signature) = sign(request, &params)
+            .map_err(|e| LinkSignError(e.to_string()))?
+            .into_parts();
+        let (_headers, query) = instructions.into_parts();
+        let mut url = QueryWriter::new_from_string(&unsigned).map_err(|e| LinkSignError(e.to_string()))?;
+        for (name, value) in query {
+            url.insert(name, &value);
+        }
+        Ok(url.build_uri().to_string())
+    }
+
+    /// Where links for `region` point and the region they are signed for,
+    /// from the SDK's own S3 endpoint rules (virtual-hosted or path style,
+    /// AWS or a custom endpoint).
+    fn resolve(&self, region: &str) -> Result<Resolved, LinkSignError> {
+        let mut cached = self.resolved.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(resolved) = cached.as_ref().filter(|r| r.region == region) {
+            return Ok(resolved.clone());
+        }
+        let params = Params::builder()
+            .bucket(&self.bucket)
+            .region(region)
+            .set_endpoint(self.endpoint.clone())
+            .force_path_style(self.path_style)
+            .build()
+            .map_err(|e| LinkSignError(e.to_string()))?;
+        let endpoint = ready_now(DefaultResolver::new().resolve_endpoint(&params))
+            .ok_or_else(|| LinkSignError("the endpoint rules did not answer at once".into()))?
+            .map_err(|e| LinkSignError(e.to_string()))?;
+        let signing_region = match endpoint.properties().get("authSchemes") {
+            None => region.to_owned(),
+            Some(schemes) => plain_sigv4_region(schemes)
+                .ok_or_else(|| LinkSignError("this endpoint signs with another scheme".into()))?
+                .unwrap_or_else(|| region.to_owned()),
+        };
+        let resolved = Resolved {
+            region: region.to_owned(),
+            base: endpoint.url().trim_end_matches('/').into(),
+            signing_region,
+        };
+        *cached = Some(resolved.clone());
+        Ok(resolved)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Resolved {
+    region: String,
+    /// `scheme://host[/bucket]`
+    base: Arc<str>,
+    signing_region: String,
+}
+
+/// The signing region (if the endpoint names one) when the endpoint's first
+/// auth scheme is plain SigV4 for the `s3` service; `None` for anything else
+/// (S3 Express sessions, SigV4a, another signing name).
+fn plain_sigv4_region(schemes: &aws_smithy_types::Document) -> Option<Option<String>> {
+    use aws_smithy_types::Document;
+    let Document::Array(schemes) = schemes else {
+        return None;
+    };
+    let Some(Document::Object(first)) = schemes.first() else {
+        return None;
+    };
+    let is = |field: &str, want: &str| matches!(first.get(field), Some(Document::String(s)) if s == want);
+    if !is("name", "sigv4") || !is("signingName", "s3") || first.contains_key("signingRegionSet") {
+        return None;
+    }
+    Some(match first.get("signingRegion") {
+        Some(Document::String(region)) => Some(region.clone()),
+        _ => None,
+    })
+}
+
+/// The output of a future that is ready on its first poll (the endpoint
+/// rules do no I/O); `None` if it is not.
+fn ready_now<F: std::future::Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(value) => Some(value),
+        std::task::Poll::Pending => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "link_signer_tests.rs"]
+mod tests;
