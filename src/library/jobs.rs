@@ -86,8 +86,11 @@ impl Library {
     pub fn set_done(&mut self, id: RecordId, sent: &SentInfo, now: i64) -> Result<(), LibraryError> {
         use UploadState::*;
         self.write(|tx| {
-            require_state(tx, id, Done, &[Pending, Uploading, Done, Failed, Cancelled])?;
-            execute_cached(tx, "DELETE FROM upload_parts WHERE upload_id = ?1", [id])?;
+            let current = require_state(tx, id, Done, &[Pending, Uploading, Done, Failed, Cancelled])?;
+            // Parts are only ever recorded under a multipart upload id.
+            if current.multipart_upload_id.is_some() {
+                execute_cached(tx, "DELETE FROM upload_parts WHERE upload_id = ?1", [id])?;
+            }
             execute_cached(
                 tx,
                 "UPDATE uploads SET state = 'done', uploaded_at = ?2, state_changed_at = ?2, size_bytes = ?3,
@@ -270,20 +273,37 @@ pub(crate) fn exists(conn: &Connection, id: RecordId) -> Result<(), Fail> {
     found.map(|_| ()).ok_or(Fail::NoSuchRecord(id))
 }
 
-/// The record, if it is in one of `allowed` states (to become `wanted`).
+/// What a state change needs to know of a job: its state and multipart upload.
+struct Current {
+    state: UploadState,
+    multipart_upload_id: Option<String>,
+}
+
+/// The job's state and multipart upload id, if it is in one of `allowed`
+/// states (to become `wanted`). Reads two columns, not the whole record: it
+/// runs for every state change of every upload.
 fn require_state(
     conn: &Connection,
     id: RecordId,
     wanted: UploadState,
     allowed: &[UploadState],
-) -> Result<UploadRecord, Fail> {
-    let record = select_one(conn, id)?.ok_or(Fail::NoSuchRecord(id))?;
-    if allowed.contains(&record.state) {
-        Ok(record)
+) -> Result<Current, Fail> {
+    let current = conn
+        .prepare_cached("SELECT state, multipart_upload_id FROM uploads WHERE id = ?1")?
+        .query_row([id], |row| {
+            Ok(Current {
+                state: row.get(0)?,
+                multipart_upload_id: row.get(1)?,
+            })
+        })
+        .optional()?
+        .ok_or(Fail::NoSuchRecord(id))?;
+    if allowed.contains(&current.state) {
+        Ok(current)
     } else {
         Err(Fail::WrongState {
             id,
-            state: record.state,
+            state: current.state,
             wanted,
         })
     }
