@@ -20,6 +20,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
+/// How often the CLI looks for the worker's events (see `WorkerHandle::recv_polled`):
+/// a line printed at most this late, in exchange for no wake-up per event.
+const EVENT_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Upload images to S3-compatible storage and get shareable, expiring links.
 ///
 /// With no command, opens the window (with the FILEs given, if any, queued).

@@ -62,7 +62,7 @@ fn finish_unfinished(config: Config, json: bool) -> anyhow::Result<i32> {
     let mut batch = Batch::new(&[], json, LinkText::Format(LinkFormat::Url));
     let mut claimed = None;
     while claimed.is_none_or(|count| batch.printed() < count) {
-        let Some(event) = worker.blocking_recv() else {
+        let Some(event) = worker.recv_polled(super::EVENT_POLL) else {
             anyhow::bail!("the upload worker stopped unexpectedly");
         };
         match event {

@@ -42,7 +42,7 @@ pub fn run(mut config: Config, args: &UploadArgs) -> anyhow::Result<i32> {
     });
     let mut batch = Batch::new(&args.files, args.json, text);
     while batch.printed() < args.files.len() {
-        let Some(event) = worker.blocking_recv() else {
+        let Some(event) = worker.recv_polled(super::EVENT_POLL) else {
             anyhow::bail!("the upload worker stopped unexpectedly");
         };
         batch.handle(event)?;

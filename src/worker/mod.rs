@@ -140,10 +140,21 @@ impl WorkerHandle {
         self.events.try_recv().ok()
     }
 
-    /// Waits for the next event; `None` once the worker has stopped.
-    /// Not for use inside an async runtime (the CLI calls it from `main`).
-    pub fn blocking_recv(&mut self) -> Option<Event> {
-        self.events.blocking_recv()
+    /// Waits for the next event; `None` once the worker has stopped. Looks
+    /// every `interval` instead of being woken by each event: a batch of
+    /// thousands of small uploads sends ~5 events per file, and a wake-up per
+    /// event cost more CPU than the events themselves. For a receiver that
+    /// can answer `interval` late (the CLI calls it from `main`; the window
+    /// uses `try_recv`). Not for use inside an async runtime.
+    pub fn recv_polled(&mut self, interval: std::time::Duration) -> Option<Event> {
+        use tokio::sync::mpsc::error::TryRecvError;
+        loop {
+            match self.events.try_recv() {
+                Ok(event) => return Some(event),
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) => std::thread::sleep(interval),
+            }
+        }
     }
 }
 

@@ -61,17 +61,23 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
         outgoing.sha256_hex = sha256_file(&image.path).map_err(unreadable)?;
         return Ok(outgoing);
     }
-    let mut input = std::fs::File::open(&image.path).map_err(unreadable)?;
+    let input = std::fs::File::open(&image.path).map_err(unreadable)?;
     let report = if image.size_bytes <= IN_MEMORY_MAX_BYTES {
-        // Compared byte by byte with the file as the walk writes: when equal,
-        // the file itself is sent and nothing is made again at send time.
+        // Read once (at most a few files at a time are checked), walked from
+        // memory and compared with the same bytes as the walk writes: when
+        // equal, the file itself is sent and nothing is made again at send time.
+        let mut original = Vec::with_capacity(usize::try_from(image.size_bytes).unwrap_or(0));
+        input
+            .take(IN_MEMORY_MAX_BYTES + 1)
+            .read_to_end(&mut original)
+            .map_err(unreadable)?;
         let mut same = SameAs {
-            file: BufReader::new(std::fs::File::open(&image.path).map_err(unreadable)?),
+            original: &original,
+            compared: 0,
             same: true,
-            scratch: Vec::new(),
         };
-        let report = strip_metadata(&mut input, image.kind, &mut same).map_err(strip_rejection)?;
-        let identical = same.same && report.bytes_written == image.size_bytes;
+        let report = strip_metadata(&mut Cursor::new(&original), image.kind, &mut same).map_err(strip_rejection)?;
+        let identical = same.same && same.compared == original.len() && report.bytes_written == image.size_bytes;
         if !identical {
             outgoing.strip_on_send = Some(image.kind);
         }
@@ -139,18 +145,20 @@ fn changed_since_checked() -> StorageError {
     }
 }
 
-/// A writer that only tells whether what it was given equals the file's bytes.
-struct SameAs<R: Read> {
-    file: R,
+/// A writer that only tells whether what it was given equals `original`.
+struct SameAs<'a> {
+    original: &'a [u8],
+    /// Bytes of `original` matched so far.
+    compared: usize,
     same: bool,
-    scratch: Vec<u8>,
 }
 
-impl<R: Read> Write for SameAs<R> {
+impl Write for SameAs<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.same {
-            self.scratch.resize(buf.len(), 0);
-            self.same = self.file.read_exact(&mut self.scratch).is_ok() && self.scratch == buf;
+            let end = self.compared + buf.len();
+            self.same = self.original.get(self.compared..end) == Some(buf);
+            self.compared = end;
         }
         Ok(buf.len())
     }
