@@ -389,3 +389,32 @@ fn a_multipart_upload_refused_at_create_restarts_with_content_md5() {
     assert_eq!(parts.len(), 2);
     assert!(parts.iter().all(|(h, _)| h.header("content-md5").is_some()));
 }
+
+#[test]
+fn small_puts_with_keys_from_settings_skip_the_sdk_pipeline_and_stay_verified() {
+    // Signed directly (direct_put.rs): no SDK user-agent header, the body
+    // unsigned and covered by the checksum the server verifies and echoes.
+    let (server, proxy) = start(|_| Fault::Pass);
+    let store = client(&server, &via(&server, &proxy));
+    for name in ["a.jpg", "with space+plus.jpg", "dir/ünï.jpg"] {
+        let path = write_image(server.data.path(), "source.jpg", ImageFormat::Jpeg, 64, 48);
+        upload_with(&server, &store, &path, name, 1).expect("stored");
+        assert_eq!(server.get(name), read(&path), "{name}");
+    }
+    let puts = proxy.puts();
+    assert_eq!(puts.len(), 3);
+    for (head, _) in puts {
+        assert!(head.header("x-amz-user-agent").is_none(), "sent by the SDK: {head:?}");
+        assert!(
+            head.header("authorization")
+                .is_some_and(|a| a.starts_with("AWS4-HMAC-SHA256 "))
+        );
+        assert!(head.header("x-amz-checksum-crc32c").is_some(), "{head:?}");
+        assert_eq!(head.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+    }
+    let heads = proxy.requests().iter().filter(|(h, _)| h.method == "HEAD").count();
+    assert_eq!(
+        heads, 1,
+        "the echoed checksum confirmed every PUT; only the bucket check"
+    );
+}

@@ -2,10 +2,11 @@
 //! text (a Debug dump of nested errors) goes to the log, never into a message.
 
 use crate::storage::error::{NetProblem, StorageError, TlsProblem};
-use crate::storage::region::{RegionHint, region_hint};
+use crate::storage::region::{RegionHint, parse_region_hint, region_hint, xml_element};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use std::error::Error;
 
 /// What a request was about, to name it in the message.
@@ -46,6 +47,39 @@ where
             classify_service(status, code, message, hint, ctx)
         }
     }
+}
+
+/// A request sent without the SDK (`direct_put.rs`) that got no answer,
+/// classified as the SDK's would be.
+pub(crate) fn dispatch_error(error: &ConnectorError, ctx: ErrorContext<'_>) -> StorageError {
+    tracing::debug!(%error, "storage request failed");
+    let endpoint = ctx.endpoint.to_owned();
+    if error.is_timeout() {
+        StorageError::Timeout { endpoint }
+    } else {
+        classify_dispatch(error, endpoint)
+    }
+}
+
+/// An error answer to a request sent without the SDK, read as the SDK reads
+/// one: the S3 error document's Code and Message, and the region hints.
+pub(crate) fn answer_error(
+    status: u16,
+    body: &str,
+    bucket_region: Option<&str>,
+    ctx: ErrorContext<'_>,
+) -> StorageError {
+    let code = xml_element(body, "Code").unwrap_or_default();
+    let message = xml_element(body, "Message").unwrap_or_default();
+    tracing::debug!(status, %code, %message, "storage request failed");
+    let hint = parse_region_hint(
+        status,
+        Some(&code).filter(|c| !c.is_empty()).map(String::as_str),
+        None,
+        bucket_region,
+        body,
+    );
+    classify_service(Some(status), code, message, hint, ctx)
 }
 
 /// A request that never got an answer: credentials, TLS or the network.

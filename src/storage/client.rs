@@ -4,15 +4,17 @@ use crate::core::{ChecksumSetting, StorageConfig};
 use crate::storage::checksum::Algorithm;
 use crate::storage::checksum_memory::ChecksumMemory;
 use crate::storage::classify::{ErrorContext, classify};
+use crate::storage::direct::DirectSigner;
 use crate::storage::error::StorageError;
-use crate::storage::link_signer::LinkSigner;
 use crate::storage::region::RegionalClient;
+use crate::storage::tls::Transport;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
+use aws_smithy_runtime_api::client::http::HttpConnectorSettings;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OnceCell;
@@ -20,6 +22,17 @@ use tokio::sync::OnceCell;
 /// Region used when the setting is empty; servers that want another say so,
 /// and the store switches to theirs (see `region.rs`).
 const FALLBACK_REGION: &str = "us-east-1";
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The timeouts of requests sent without the SDK, as the SDK's.
+fn connector_settings(read: Duration) -> HttpConnectorSettings {
+    HttpConnectorSettings::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(read)
+        .build()
+}
 
 /// A bucket on an S3-compatible server, with the client that reaches it.
 #[derive(Clone)]
@@ -39,7 +52,8 @@ pub struct S3Store {
     /// `storage.public_base_url`: links are `{base}/{key}` instead of pre-signed.
     pub(crate) public_base_url: Option<String>,
     /// Signs links without the SDK's pipeline; set for keys from Settings.
-    pub(crate) link_signer: Option<LinkSigner>,
+    pub(crate) direct: Option<DirectSigner>,
+    transport: Transport,
 }
 
 impl std::fmt::Debug for S3Store {
@@ -57,7 +71,8 @@ impl S3Store {
             "" => FALLBACK_REGION.to_owned(),
             region => region.to_owned(),
         };
-        let http_client = crate::storage::tls::http_client(settings.ca_file.as_deref(), &settings.proxy)?;
+        let transport = Transport::new(settings.ca_file.as_deref(), &settings.proxy)?;
+        let http_client = transport.http_client();
         let mut chain_credentials = None;
         let mut static_credentials = None;
         let mut builder = if settings.access_key.is_empty() {
@@ -95,17 +110,18 @@ impl S3Store {
             .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .read_timeout(Duration::from_secs(60))
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .read_timeout(DEFAULT_READ_TIMEOUT)
                     .build(),
             );
         if !endpoint.is_empty() {
             builder = builder.endpoint_url(&endpoint);
         }
         let bucket = settings.bucket.trim().to_owned();
-        let link_signer = static_credentials.map(|credentials| {
+        let direct = static_credentials.map(|credentials| {
             let custom_endpoint = Some(endpoint.as_str()).filter(|e| !e.is_empty());
-            LinkSigner::new(credentials, &bucket, custom_endpoint, settings.path_style)
+            let connector = transport.direct_connector(&connector_settings(DEFAULT_READ_TIMEOUT));
+            DirectSigner::new(credentials, connector, &bucket, custom_endpoint, settings.path_style)
         });
         let display_endpoint = if endpoint.is_empty() {
             format!("AWS S3 ({region})")
@@ -122,7 +138,8 @@ impl S3Store {
             chain_credentials,
             checksum_memory: Arc::new(checksum_memory),
             public_base_url: settings.public_base().map(str::to_owned),
-            link_signer,
+            direct,
+            transport,
         })
     }
 
@@ -136,11 +153,13 @@ impl S3Store {
     /// Waits at most `read` for a response (default 60 s; tests use less).
     pub fn with_read_timeout(mut self, read: Duration) -> Self {
         let timeouts = TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(5))
+            .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(read)
             .build();
         let config = self.client.config().to_builder().timeout_config(timeouts).build();
         self.client = RegionalClient::new(Client::from_conf(config), self.client.configured_region().to_owned());
+        let connector = self.transport.direct_connector(&connector_settings(read));
+        self.direct = self.direct.map(|direct| direct.with_connector(connector));
         self
     }
 

@@ -21,7 +21,7 @@ impl S3Store {
         expiry: LinkExpiry,
         now: SystemTime,
     ) -> Result<String, StorageError> {
-        if let Some(signer) = &self.link_signer {
+        if let Some(signer) = &self.direct {
             match signer.presign_get(self.client.region(), key, expiry, now) {
                 Ok(url) => return Ok(url),
                 Err(error) => tracing::debug!(%error, "signing the link through the SDK instead"),

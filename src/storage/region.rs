@@ -95,7 +95,7 @@ fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     Some(&text[start..start + len]).filter(|s| !s.trim().is_empty())
 }
 
-fn xml_element(body: &str, name: &str) -> Option<String> {
+pub(crate) fn xml_element(body: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
     let start = body.find(&open)? + open.len();
     let len = body[start..].find(&format!("</{name}>"))?;

@@ -5,52 +5,78 @@
 
 use crate::core::ProxySetting;
 use crate::storage::error::StorageError;
+use aws_smithy_async::rt::sleep::{SharedAsyncSleep, default_async_sleep};
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
-use aws_smithy_http_client::{Builder, ConnectorBuilder};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_http_client::{Builder, Connector, ConnectorBuilder};
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// An HTTP(S) client that trusts the system's CAs and the extra ones named in
-/// the settings or the environment, and goes through the proxy the settings
-/// or the environment name. Fails if `ca_file` or `AWS_CA_BUNDLE` cannot be
-/// read or holds no usable certificate, or the proxy URL is unusable.
-pub(crate) fn http_client(ca_file: Option<&Path>, proxy: &ProxySetting) -> Result<SharedHttpClient, StorageError> {
-    let proxy = crate::storage::proxy::proxy_config(proxy)?;
-    let mut trust = TrustStore::empty().with_native_roots(system_store_has_certificates());
-    if let Some(path) = ca_file.filter(|p| !p.as_os_str().is_empty()) {
-        trust = trust.with_pem_certificate(read_ca_file(path, "ca_file")?);
-    }
-    if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
-        trust = trust.with_pem_certificate(read_ca_file(Path::new(&path), "AWS_CA_BUNDLE")?);
-    }
-    // SSL_CERT_FILE is shared with other programs: a bad one is logged, not fatal.
-    if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
-        match read_ca_file(Path::new(&path), "SSL_CERT_FILE") {
-            Ok(pem) => trust = trust.with_pem_certificate(pem),
-            Err(error) => tracing::warn!(%error, "ignoring SSL_CERT_FILE"),
+/// How requests reach the server: the trusted certificate authorities and
+/// the proxy, read once per configuration.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    tls: TlsContext,
+    proxy: ProxyConfig,
+}
+
+impl Transport {
+    /// Trusts the system's CAs and the extra ones named in the settings or the
+    /// environment, and goes through the proxy the settings or the environment
+    /// name. Fails if `ca_file` or `AWS_CA_BUNDLE` cannot be read or holds no
+    /// usable certificate, or the proxy URL is unusable.
+    pub(crate) fn new(ca_file: Option<&Path>, proxy: &ProxySetting) -> Result<Self, StorageError> {
+        let proxy = crate::storage::proxy::proxy_config(proxy)?;
+        let mut trust = TrustStore::empty().with_native_roots(system_store_has_certificates());
+        if let Some(path) = ca_file.filter(|p| !p.as_os_str().is_empty()) {
+            trust = trust.with_pem_certificate(read_ca_file(path, "ca_file")?);
         }
+        if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+            trust = trust.with_pem_certificate(read_ca_file(Path::new(&path), "AWS_CA_BUNDLE")?);
+        }
+        // SSL_CERT_FILE is shared with other programs: a bad one is logged, not fatal.
+        if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
+            match read_ca_file(Path::new(&path), "SSL_CERT_FILE") {
+                Ok(pem) => trust = trust.with_pem_certificate(pem),
+                Err(error) => tracing::warn!(%error, "ignoring SSL_CERT_FILE"),
+            }
+        }
+        let tls = TlsContext::builder()
+            .with_trust_store(trust)
+            .build()
+            .map_err(|e| StorageError::Config {
+                detail: format!("the TLS settings cannot be used ({e})"),
+            })?;
+        Ok(Self { tls, proxy })
     }
-    let context = TlsContext::builder()
-        .with_trust_store(trust)
-        .build()
-        .map_err(|e| StorageError::Config {
-            detail: format!("the TLS settings cannot be used ({e})"),
-        })?;
-    // As aws-smithy-runtime's default https client, with our trust store.
-    Ok(Builder::new().build_with_connector_fn(move |settings, components| {
+
+    /// The SDK's HTTP client: as aws-smithy-runtime's default https client,
+    /// with our trust store and proxy.
+    pub(crate) fn http_client(&self) -> SharedHttpClient {
+        let transport = self.clone();
+        Builder::new().build_with_connector_fn(move |settings, components| {
+            transport.connector(settings, components.and_then(|c| c.sleep_impl()))
+        })
+    }
+
+    /// A connector with a connection pool of its own, for requests sent
+    /// without the SDK's pipeline (`direct_put.rs`).
+    pub(crate) fn direct_connector(&self, settings: &HttpConnectorSettings) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.connector(Some(settings), default_async_sleep()))
+    }
+
+    fn connector(&self, settings: Option<&HttpConnectorSettings>, sleep: Option<SharedAsyncSleep>) -> Connector {
         let mut connector = ConnectorBuilder::default()
             .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
-            .tls_context(context.clone());
+            .tls_context(self.tls.clone());
         connector.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            connector.set_sleep_impl(components.sleep_impl());
-        }
-        connector.set_proxy_config(Some(proxy.clone()));
+        connector.set_sleep_impl(sleep);
+        connector.set_proxy_config(Some(self.proxy.clone()));
         connector.build()
-    }))
+    }
 }
 
 /// The system store (or `SSL_CERT_DIR`), loaded once. Telling the client to use

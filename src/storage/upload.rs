@@ -7,7 +7,9 @@
 use crate::core::ChecksumSetting;
 use crate::storage::body::{FileStamp, IN_MEMORY_MAX_BYTES, digest_in_memory, read_range};
 use crate::storage::checksum::{Algorithm, Digest, digest_file, refine};
+use crate::storage::classify::{answer_error, dispatch_error};
 use crate::storage::client::S3Store;
+use crate::storage::direct_put::{DirectPut, Outcome};
 use crate::storage::error::{StorageError, classify};
 use crate::storage::progress::UploadProgress;
 use crate::storage::retry::RetryPolicy;
@@ -16,6 +18,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use std::future::Future;
 use std::path::Path;
+use std::time::SystemTime;
 use tokio_util::sync::CancellationToken;
 
 /// Size of each part of a multipart upload (streamed from disk).
@@ -205,6 +208,9 @@ impl S3Store {
             // The checksum the server verifies covers these bytes: signing
             // them too would only hash the body a second time.
             SingleBody::Memory(bytes) => {
+                if let Some(stored) = self.put_direct(upload, &bytes, &digest).await? {
+                    return Ok(stored);
+                }
                 put.body(ByteStream::new(upload.progress.counting(SdkBody::from(bytes))))
                     .customize()
                     .disable_payload_signing()
@@ -232,6 +238,58 @@ impl S3Store {
         } else {
             Stored::Acknowledged
         })
+    }
+
+    /// The PUT of bytes in memory without the SDK's pipeline (`direct_put.rs`),
+    /// for keys from Settings and a CRC checksum. `Ok(None)` when it could not
+    /// be made here (nothing was sent) and the SDK must send it.
+    async fn put_direct(
+        &self,
+        upload: Upload<'_>,
+        bytes: &Bytes,
+        digest: &Digest,
+    ) -> Result<Option<Stored>, StorageError> {
+        let Some(direct) = self.direct.as_ref().filter(|_| digest.algorithm != Algorithm::Md5) else {
+            return Ok(None);
+        };
+        let request = upload.request;
+        let put = DirectPut {
+            region: self.client.region(),
+            key: request.key,
+            content_type: request.content_type,
+            length: request.size_bytes,
+            checksum: (digest.algorithm.header(), &digest.base64),
+            body: upload.progress.counting(SdkBody::from(bytes.clone())),
+        };
+        match direct.put(put, SystemTime::now()).await {
+            Outcome::Stored(answer) => {
+                upload.progress.finish_part(request.size_bytes);
+                let verified = answer.echoed.as_deref() == Some(digest.base64.as_str());
+                Ok(Some(if verified {
+                    Stored::Verified
+                } else {
+                    Stored::Acknowledged
+                }))
+            }
+            Outcome::Unsent(error) => {
+                upload.progress.restart_part();
+                Err(dispatch_error(&error, self.error_context()))
+            }
+            Outcome::NotStored {
+                status,
+                body,
+                bucket_region,
+            } => {
+                upload.progress.restart_part();
+                let error = answer_error(status, &body, bucket_region.as_deref(), self.error_context());
+                Err(refine(error, digest.algorithm))
+            }
+            Outcome::NotMade(error) => {
+                tracing::debug!(%error, "direct PUT not made; sending it through the SDK");
+                upload.progress.restart_part();
+                Ok(None)
+            }
+        }
     }
 
     /// The body of one try and its checksum: the caller's bytes, the file

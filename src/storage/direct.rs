@@ -1,12 +1,13 @@
-//! Pre-signed GET links signed directly with SigV4, without the SDK's request
-//! pipeline. The SDK builds a whole `GetObject` request for each link (its
-//! interceptors, the S3 endpoint rules, the identity cache); with thousands of
-//! uploads that was a seventh of the client's CPU time. Here the endpoint
-//! rules run once per region and each link costs one signature.
+//! Requests signed directly with SigV4, without the SDK's request pipeline:
+//! pre-signed GET links here, small PUTs in `direct_put.rs`. The SDK builds a
+//! whole request for each (its interceptors, the S3 endpoint rules, the
+//! identity cache); with thousands of uploads that cost more client CPU than
+//! the transfers. Here the endpoint rules run once per region and each request
+//! costs one signature.
 //!
 //! Used only with the keys from Settings (static credentials); with the AWS
-//! credential chain links go through the SDK, which handles session tokens and
-//! refreshes. `link_signer_tests.rs` checks that both give the same URL.
+//! credential chain everything goes through the SDK, which handles session
+//! tokens and refreshes. `direct_tests.rs` checks that both give the same URL.
 
 use crate::core::LinkExpiry;
 use aws_credential_types::Credentials;
@@ -18,19 +19,28 @@ use aws_sigv4::http_request::{
 use aws_sigv4::sign::v4;
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};
 use aws_smithy_http::query_writer::QueryWriter;
+use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_runtime_api::client::identity::Identity;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-/// Why a link could not be signed here (the caller then asks the SDK).
+/// Why a request could not be made here (the caller then asks the SDK).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub(crate) struct LinkSignError(String);
+pub(crate) struct DirectError(String);
 
-/// Signs GET links for one bucket with static keys.
+impl DirectError {
+    pub(crate) fn new(why: String) -> Self {
+        Self(why)
+    }
+}
+
+/// Signs requests for one bucket with static keys.
 #[derive(Clone)]
-pub(crate) struct LinkSigner {
+pub(crate) struct DirectSigner {
     identity: Identity,
+    /// For PUTs; a connection pool of its own, with the SDK's TLS and proxy settings.
+    connector: SharedHttpConnector,
     bucket: String,
     /// `storage.endpoint`; `None` for AWS itself.
     endpoint: Option<String>,
@@ -40,22 +50,43 @@ pub(crate) struct LinkSigner {
     resolved: Arc<Mutex<Option<Resolved>>>,
 }
 
-impl std::fmt::Debug for LinkSigner {
+impl std::fmt::Debug for DirectSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never prints the keys.
-        write!(f, "LinkSigner(bucket {})", self.bucket)
+        write!(f, "DirectSigner(bucket {})", self.bucket)
     }
 }
 
-impl LinkSigner {
-    pub fn new(credentials: Credentials, bucket: &str, endpoint: Option<&str>, path_style: bool) -> Self {
+impl DirectSigner {
+    pub fn new(
+        credentials: Credentials,
+        connector: SharedHttpConnector,
+        bucket: &str,
+        endpoint: Option<&str>,
+        path_style: bool,
+    ) -> Self {
         Self {
             identity: credentials.into(),
+            connector,
             bucket: bucket.to_owned(),
             endpoint: endpoint.map(str::to_owned),
             path_style,
             resolved: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// The same signer sending through `connector` (other timeouts).
+    pub fn with_connector(mut self, connector: SharedHttpConnector) -> Self {
+        self.connector = connector;
+        self
+    }
+
+    pub(crate) fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    pub(crate) fn connector(&self) -> &SharedHttpConnector {
+        &self.connector
     }
 
     /// The pre-signed GET URL of `key`, valid for `expiry` from `now`.
@@ -65,17 +96,17 @@ impl LinkSigner {
         key: &str,
         expiry: LinkExpiry,
         now: SystemTime,
-    ) -> Result<String, LinkSignError> {
+    ) -> Result<String, DirectError> {
         let Resolved {
             base, signing_region, ..
         } = self.resolve(region)?;
         // The same request the SDK's GetObject would sign: the key encoded
         // once with its slashes kept, and the operation named in the query.
         let unsigned = format!("{base}/{}?x-id=GetObject", fmt_string(key, EncodingStrategy::Greedy));
-        let uri: http::Uri = unsigned.parse().map_err(|e| LinkSignError(format!("{e}")))?;
+        let uri: http::Uri = unsigned.parse().map_err(|e| DirectError(format!("{e}")))?;
         let host = uri
             .authority()
-            .ok_or_else(|| LinkSignError("the endpoint has no host".into()))?
+            .ok_or_else(|| DirectError("the endpoint has no host".into()))?
             .as_str()
             .to_owned();
         let mut settings = SigningSettings::default();
@@ -90,7 +121,7 @@ impl LinkSigner {
             .time(now)
             .settings(settings)
             .build()
-            .map_err(|e| LinkSignError(e.to_string()))?
+            .map_err(|e| DirectError(e.to_string()))?
             .into();
         let request = SignableRequest::new(
             "GET",
@@ -98,12 +129,12 @@ impl LinkSigner {
             std::iter::once(("host", host.as_str())),
             SignableBody::UnsignedPayload,
         )
-        .map_err(|e| LinkSignError(e.to_string()))?;
+        .map_err(|e| DirectError(e.to_string()))?;
         let (instructions, _signature) = sign(request, &params)
-            .map_err(|e| LinkSignError(e.to_string()))?
+            .map_err(|e| DirectError(e.to_string()))?
             .into_parts();
         let (_headers, query) = instructions.into_parts();
-        let mut url = QueryWriter::new_from_string(&unsigned).map_err(|e| LinkSignError(e.to_string()))?;
+        let mut url = QueryWriter::new_from_string(&unsigned).map_err(|e| DirectError(e.to_string()))?;
         for (name, value) in query {
             url.insert(name, &value);
         }
@@ -113,7 +144,7 @@ impl LinkSigner {
     /// Where links for `region` point and the region they are signed for,
     /// from the SDK's own S3 endpoint rules (virtual-hosted or path style,
     /// AWS or a custom endpoint).
-    fn resolve(&self, region: &str) -> Result<Resolved, LinkSignError> {
+    pub(crate) fn resolve(&self, region: &str) -> Result<Resolved, DirectError> {
         let mut cached = self.resolved.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(resolved) = cached.as_ref().filter(|r| r.region == region) {
             return Ok(resolved.clone());
@@ -124,14 +155,14 @@ impl LinkSigner {
             .set_endpoint(self.endpoint.clone())
             .force_path_style(self.path_style)
             .build()
-            .map_err(|e| LinkSignError(e.to_string()))?;
+            .map_err(|e| DirectError(e.to_string()))?;
         let endpoint = ready_now(DefaultResolver::new().resolve_endpoint(&params))
-            .ok_or_else(|| LinkSignError("the endpoint rules did not answer at once".into()))?
-            .map_err(|e| LinkSignError(e.to_string()))?;
+            .ok_or_else(|| DirectError("the endpoint rules did not answer at once".into()))?
+            .map_err(|e| DirectError(e.to_string()))?;
         let signing_region = match endpoint.properties().get("authSchemes") {
             None => region.to_owned(),
             Some(schemes) => plain_sigv4_region(schemes)
-                .ok_or_else(|| LinkSignError("this endpoint signs with another scheme".into()))?
+                .ok_or_else(|| DirectError("this endpoint signs with another scheme".into()))?
                 .unwrap_or_else(|| region.to_owned()),
         };
         let resolved = Resolved {
@@ -145,11 +176,11 @@ impl LinkSigner {
 }
 
 #[derive(Clone, Debug)]
-struct Resolved {
+pub(crate) struct Resolved {
     region: String,
     /// `scheme://host[/bucket]`
-    base: Arc<str>,
-    signing_region: String,
+    pub base: Arc<str>,
+    pub signing_region: String,
 }
 
 /// The signing region (if the endpoint names one) when the endpoint's first
@@ -185,5 +216,5 @@ fn ready_now<F: std::future::Future>(future: F) -> Option<F::Output> {
 }
 
 #[cfg(test)]
-#[path = "link_signer_tests.rs"]
+#[path = "direct_tests.rs"]
 mod tests;

@@ -33,7 +33,7 @@ fn at() -> SystemTime {
 
 async fn same_as_sdk(config: StorageConfig, expect_prefix: &str) {
     let store = S3Store::new(&config).await.unwrap().with_checksum_memory(None);
-    let signer = store.link_signer.clone().expect("static keys sign links directly");
+    let signer = store.direct.clone().expect("static keys sign links directly");
     for expiry in [LinkExpiry::MAX, LinkExpiry::from_secs(3600).unwrap()] {
         for key in KEYS {
             let direct = signer.presign_get(store.client.region(), key, expiry, at()).unwrap();
@@ -97,7 +97,7 @@ async fn a_corrected_region_signs_for_the_new_region() {
         .await
         .unwrap()
         .with_checksum_memory(None);
-    let signer = store.link_signer.clone().unwrap();
+    let signer = store.direct.clone().unwrap();
     let east = signer.presign_get("us-east-1", "a.png", LinkExpiry::MAX, at()).unwrap();
     let garage = signer.presign_get("garage", "a.png", LinkExpiry::MAX, at()).unwrap();
     assert!(east.contains("%2Fus-east-1%2Fs3%2Faws4_request"), "{east}");
@@ -118,5 +118,5 @@ async fn links_carry_the_expiry_and_never_the_secret() {
     assert!(url.contains("X-Amz-Expires=600"), "{url}");
     assert!(url.contains("X-Amz-Credential=AKIDEXAMPLE%2F"), "{url}");
     assert!(!url.contains("wJalrXUtnFEMI"), "{url}");
-    assert!(!format!("{:?}", store.link_signer).contains("wJalr"));
+    assert!(!format!("{:?}", store.direct).contains("wJalr"));
 }
