@@ -18,6 +18,9 @@ use tokio::sync::{mpsc, oneshot};
 /// Writes committed together at most (bounds how long the lock is held).
 const WRITES_PER_COMMIT: usize = 256;
 
+/// Times the committer yields to ready tasks before committing a batch.
+const GATHER_ROUNDS: usize = 4;
+
 /// A queued write: runs in the batch's transaction and returns what to do
 /// once the batch is committed (`true`) or undone (`false`).
 type QueuedWrite = Box<dyn FnOnce(&mut Library, &str) -> Box<dyn FnOnce(bool) + Send> + Send>;
@@ -113,6 +116,24 @@ impl Records {
     }
 }
 
+/// Lets the tasks that are ready run before a small batch is committed, and
+/// takes the writes they queue: with thousands of small uploads the writes
+/// arrive one by one, and a commit per three writes cost more than the writes.
+async fn gather_more(queue: &mut mpsc::UnboundedReceiver<QueuedWrite>, batch: &mut Vec<QueuedWrite>) {
+    for _ in 0..GATHER_ROUNDS {
+        if batch.len() >= WRITES_PER_COMMIT {
+            return;
+        }
+        tokio::task::yield_now().await;
+        while batch.len() < WRITES_PER_COMMIT {
+            match queue.try_recv() {
+                Ok(write) => batch.push(write),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
 /// Takes the queued writes, as many as are waiting, and commits each batch
 /// in one transaction on the blocking pool. Ends when every [`Records`] is gone.
 async fn commit_in_batches(
@@ -122,6 +143,7 @@ async fn commit_in_batches(
 ) {
     let mut batch = Vec::new();
     while queue.recv_many(&mut batch, WRITES_PER_COMMIT).await > 0 {
+        gather_more(&mut queue, &mut batch).await;
         let writes = std::mem::take(&mut batch);
         let (library, owner) = (library.clone(), owner.clone());
         let committed = tokio::task::spawn_blocking(move || {
