@@ -185,3 +185,7 @@ fn modified_ms_of(meta: &std::fs::Metadata) -> Option<i64> {
     let since = meta.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
     i64::try_from(since.as_millis()).ok()
 }
+
+#[cfg(test)]
+#[path = "outgoing_tests.rs"]
+mod tests;
