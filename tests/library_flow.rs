@@ -332,10 +332,20 @@ fn two_processes_uploading_at_once_lose_no_record() {
     let one = padded_pngs(setup.files.path(), "one-", 20, 8 * 1024);
     let two = padded_pngs(setup.files.path(), "two-", 20, 8 * 1024);
     let children = [setup.spawn_upload(&one), setup.spawn_upload(&two)];
+    let mut logs = String::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
+        logs.push_str(&text(&out.stderr));
     }
+    // A record left unfinished says why in the processes' logs.
+    let unfinished: Vec<String> = setup
+        .history()
+        .iter()
+        .filter(|r| history_field(r, "state") != "done")
+        .map(|r| r.to_string())
+        .collect();
+    assert!(unfinished.is_empty(), "{unfinished:?}\nlogs:\n{logs}");
     let all: Vec<PathBuf> = one.into_iter().chain(two).collect();
     assert_each_file_stored_once(&setup, &all);
 }
