@@ -128,7 +128,8 @@ pub struct UploadConfig {
     pub allowed_types: Vec<ImageKind>,
     pub key_template: String,
     pub link_expiry: LinkExpiry,
-    /// Uploads running at once.
+    /// Uploads running at once. Small bodies in memory are bounded by a
+    /// byte budget (storage/body.rs), not by this count.
     pub concurrency: usize,
     /// Files larger than this go up in parts (multipart upload).
     pub multipart_threshold_mb: u64,
@@ -149,7 +150,7 @@ impl Default for UploadConfig {
             allowed_types: ImageKind::ALL.to_vec(),
             key_template: "{uuid}_{filename}".into(),
             link_expiry: LinkExpiry::default(),
-            concurrency: 8,
+            concurrency: 32,
             multipart_threshold_mb: 16,
             max_side_px: 16_384,
             max_megapixels: 100,

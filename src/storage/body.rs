@@ -1,8 +1,9 @@
 //! What one request sends: bytes read from disk once, with their checksum
 //! computed over exactly those bytes in the same blocking task.
 //!
-//! Small files are held in memory while they are sent (bounded: one file up
-//! to [`IN_MEMORY_MAX_BYTES`] per upload slot). Sending from memory lets the payload go unsigned
+//! Small files are held in memory while they are sent (bounded: at most
+//! [`BODY_BUDGET_KIB`] for all uploads at once, however many slots there
+//! are and whatever the file sizes). Sending from memory lets the payload go unsigned
 //! (SigV4 would otherwise hash the body once more) while the checksum the
 //! server verifies still covers every byte; a retry reads the file again.
 
@@ -12,10 +13,27 @@ use bytes::Bytes;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// Files up to this size go up in one PUT from memory; larger ones below the
 /// multipart threshold are streamed from disk.
 pub const IN_MEMORY_MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// KiB of file bodies read into memory by all uploads at once (64 MiB): an
+/// upload waits for room before reading its file.
+pub(crate) const BODY_BUDGET_KIB: u32 = 64 * 1024;
+
+static BODY_BUDGET: Semaphore = Semaphore::const_new(BODY_BUDGET_KIB as usize);
+
+/// Room for `len` bytes of body in memory, held until dropped (after the
+/// send). A body larger than the whole budget takes all of it. (`None` only
+/// if the semaphore were closed, which this static never is.)
+pub(crate) async fn body_budget(len: u64) -> Option<SemaphorePermit<'static>> {
+    let kib = u32::try_from(len.div_ceil(1024))
+        .unwrap_or(u32::MAX)
+        .min(BODY_BUDGET_KIB);
+    BODY_BUDGET.acquire_many(kib).await.ok()
+}
 
 /// Size and modification time when the upload began: a file that changes
 /// under a running upload fails it at once instead of being retried.
@@ -102,4 +120,29 @@ pub(crate) async fn digest_in_memory(bytes: &Bytes, algorithm: Algorithm) -> Res
         .map_err(|join| StorageError::File {
             detail: format!("hashing stopped: {join}"),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn bodies_in_memory_wait_for_room_in_the_budget() {
+        let everything = body_budget(u64::MAX).await.expect("room");
+        assert_eq!(
+            everything.num_permits(),
+            BODY_BUDGET_KIB as usize,
+            "a huge body takes the whole budget"
+        );
+        let waiting = tokio::time::timeout(Duration::from_millis(50), body_budget(1)).await;
+        assert!(waiting.is_err(), "no room while the budget is held");
+        drop(everything);
+        let small = tokio::time::timeout(Duration::from_secs(5), body_budget(1500)).await;
+        assert_eq!(
+            small.expect("room again").expect("room").num_permits(),
+            2,
+            "1,500 bytes take 2 KiB"
+        );
+    }
 }

@@ -28,6 +28,7 @@ mod upload;
 mod verified_fs;
 
 pub use body::IN_MEMORY_MAX_BYTES;
+pub(crate) use body::body_budget;
 pub use client::S3Store;
 pub use connect::connect;
 pub use error::{NetProblem, StorageError, TlsProblem};

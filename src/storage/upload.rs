@@ -5,7 +5,7 @@
 //! Small files are read once into memory and sent from there (body.rs).
 
 use crate::core::ChecksumSetting;
-use crate::storage::body::{FileStamp, IN_MEMORY_MAX_BYTES, digest_in_memory, read_range};
+use crate::storage::body::{FileStamp, IN_MEMORY_MAX_BYTES, body_budget, digest_in_memory, read_range};
 use crate::storage::checksum::{Algorithm, Digest, digest_file, refine};
 use crate::storage::classify::{answer_error, dispatch_error};
 use crate::storage::client::S3Store;
@@ -19,6 +19,7 @@ use bytes::Bytes;
 use std::future::Future;
 use std::path::Path;
 use std::time::SystemTime;
+use tokio::sync::SemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 /// Size of each part of a multipart upload (streamed from disk).
@@ -84,7 +85,8 @@ impl Upload<'_> {
 
 /// What a single PUT sends.
 enum SingleBody {
-    Memory(Bytes),
+    /// Bytes in memory, with their room in the body budget when the file was read here.
+    Memory(Bytes, Option<SemaphorePermit<'static>>),
     Stream(ByteStream),
 }
 
@@ -207,7 +209,7 @@ impl S3Store {
         let sent = match body {
             // The checksum the server verifies covers these bytes: signing
             // them too would only hash the body a second time.
-            SingleBody::Memory(bytes) => {
+            SingleBody::Memory(bytes, _budget) => {
                 if let Some(stored) = self.put_direct(upload, &bytes, &digest).await? {
                     return Ok(stored);
                 }
@@ -303,11 +305,12 @@ impl S3Store {
         let request = upload.request;
         if let Some(bytes) = request.prepared {
             let digest = digest_in_memory(bytes, algorithm).await?;
-            return Ok((SingleBody::Memory(bytes.clone()), digest));
+            return Ok((SingleBody::Memory(bytes.clone(), None), digest));
         }
         if request.size_bytes <= IN_MEMORY_MAX_BYTES {
+            let budget = body_budget(request.size_bytes).await;
             let (bytes, digest) = read_range(request.path, upload.stamp, 0, request.size_bytes, algorithm).await?;
-            return Ok((SingleBody::Memory(bytes), digest));
+            return Ok((SingleBody::Memory(bytes, budget), digest));
         }
         upload.stamp.check(request.path).await?;
         let digest = digest_file(request.path, 0, request.size_bytes, algorithm).await?;

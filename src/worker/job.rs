@@ -7,7 +7,7 @@ use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
 use crate::core::validate::{validate, validate_before_strip};
 use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
 use crate::library::{RecordId, SentInfo, UploadRecord};
-use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest};
+use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest, body_budget};
 use crate::worker::command::JobId;
 use crate::worker::destinations::{PendingStore, StoreChoice};
 use crate::worker::event::{Event, SignedLink};
@@ -271,6 +271,13 @@ async fn upload_steps(
             .await;
     }
     let total_bytes = ready.outgoing.size_bytes;
+    // Stripped bytes made now are held until sent: room for the file and
+    // its stripped copy in the uploads' shared memory budget first.
+    let _budget = if ready.outgoing.strips_on_send() {
+        body_budget(ready.image.size_bytes.saturating_mul(2)).await
+    } else {
+        None
+    };
     let prepared = if ready.outgoing.strips_on_send() {
         let (outgoing, size, mtime) = (ready.outgoing.clone(), ready.image.size_bytes, ready.mtime_ms);
         tokio::task::spawn_blocking(move || bytes_to_send(&outgoing, size, mtime))
