@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 pub const PART_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Parts of one multipart upload sent at once.
-pub const PARTS_IN_FLIGHT: usize = 3;
+pub const PARTS_IN_FLIGHT: usize = 6;
 
 /// One file to upload.
 #[derive(Clone, Copy, Debug)]
