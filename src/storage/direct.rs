@@ -13,8 +13,8 @@ use crate::core::LinkExpiry;
 use aws_credential_types::Credentials;
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sigv4::http_request::{
-    PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings, UriPathNormalizationMode,
-    sign,
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningInstructions,
+    SigningSettings, UriPathNormalizationMode, sign,
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};
@@ -81,10 +81,6 @@ impl DirectSigner {
         self
     }
 
-    pub(crate) fn identity(&self) -> &Identity {
-        &self.identity
-    }
-
     pub(crate) fn connector(&self) -> &SharedHttpConnector {
         &self.connector
     }
@@ -104,41 +100,61 @@ impl DirectSigner {
         // once with its slashes kept, and the operation named in the query.
         let unsigned = format!("{base}/{}?x-id=GetObject", fmt_string(key, EncodingStrategy::Greedy));
         let uri: http::Uri = unsigned.parse().map_err(|e| DirectError(format!("{e}")))?;
-        let host = uri
-            .authority()
-            .ok_or_else(|| DirectError("the endpoint has no host".into()))?
-            .as_str()
-            .to_owned();
-        let mut settings = SigningSettings::default();
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        settings.signature_location = SignatureLocation::QueryParams;
-        settings.expires_in = Some(expiry.as_duration());
-        let params = v4::SigningParams::builder()
-            .identity(&self.identity)
-            .region(&signing_region)
-            .name("s3")
-            .time(now)
-            .settings(settings)
-            .build()
-            .map_err(|e| DirectError(e.to_string()))?
-            .into();
-        let request = SignableRequest::new(
+        let host = host_of(&uri)?;
+        let instructions = self.sign_s3(
             "GET",
-            unsigned.as_str(),
-            std::iter::once(("host", host.as_str())),
-            SignableBody::UnsignedPayload,
-        )
-        .map_err(|e| DirectError(e.to_string()))?;
-        let (instructions, _signature) = sign(request, &params)
-            .map_err(|e| DirectError(e.to_string()))?
-            .into_parts();
+            &unsigned,
+            &[("host", host.as_str())],
+            &signing_region,
+            now,
+            Some(expiry.as_duration()),
+        )?;
         let (_headers, query) = instructions.into_parts();
         let mut url = QueryWriter::new_from_string(&unsigned).map_err(|e| DirectError(e.to_string()))?;
         for (name, value) in query {
             url.insert(name, &value);
         }
         Ok(url.build_uri().to_string())
+    }
+
+    /// Signs `method uri` by S3's SigV4 rules (the path encoded once and
+    /// never normalized; the body unsigned): in the query for a link
+    /// (`expires_in`), else in headers with `x-amz-content-sha256:
+    /// UNSIGNED-PAYLOAD`. `headers` are the ones sent, `host` among them.
+    pub(crate) fn sign_s3(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        signing_region: &str,
+        now: SystemTime,
+        expires_in: Option<std::time::Duration>,
+    ) -> Result<SigningInstructions, DirectError> {
+        let mut settings = SigningSettings::default();
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.expires_in = expires_in;
+        if expires_in.is_some() {
+            settings.signature_location = SignatureLocation::QueryParams;
+        } else {
+            settings.signature_location = SignatureLocation::Headers;
+            settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        }
+        let params = v4::SigningParams::builder()
+            .identity(&self.identity)
+            .region(signing_region)
+            .name("s3")
+            .time(now)
+            .settings(settings)
+            .build()
+            .map_err(|e| DirectError(e.to_string()))?
+            .into();
+        let request = SignableRequest::new(method, uri, headers.iter().copied(), SignableBody::UnsignedPayload)
+            .map_err(|e| DirectError(e.to_string()))?;
+        let (instructions, _signature) = sign(request, &params)
+            .map_err(|e| DirectError(e.to_string()))?
+            .into_parts();
+        Ok(instructions)
     }
 
     /// Where links for `region` point and the region they are signed for,
@@ -181,6 +197,13 @@ pub(crate) struct Resolved {
     /// `scheme://host[/bucket]`
     pub base: Arc<str>,
     pub signing_region: String,
+}
+
+/// The `host` header a request to `uri` carries (with a port that is not the default).
+pub(crate) fn host_of(uri: &http::Uri) -> Result<String, DirectError> {
+    uri.authority()
+        .map(|authority| authority.as_str().to_owned())
+        .ok_or_else(|| DirectError("the endpoint has no host".into()))
 }
 
 /// The signing region (if the endpoint names one) when the endpoint's first

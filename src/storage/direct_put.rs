@@ -11,12 +11,7 @@
 //! direct signer does not handle) goes through the SDK instead; nothing has
 //! been sent then.
 
-use crate::storage::direct::{DirectError, DirectSigner};
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
-    UriPathNormalizationMode, sign,
-};
-use aws_sigv4::sign::v4;
+use crate::storage::direct::{DirectError, DirectSigner, host_of};
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
@@ -96,43 +91,16 @@ impl DirectSigner {
         let length = put.length.to_string();
         let (checksum_header, checksum_value) = put.checksum;
         let parsed: http::Uri = uri.parse().map_err(|e| DirectError::new(format!("{e}")))?;
-        let host = parsed
-            .authority()
-            .ok_or_else(|| DirectError::new("the endpoint has no host".into()))?
-            .as_str()
-            .to_owned();
+        let host = host_of(&parsed)?;
         let headers = [
             ("host", host.as_str()),
             ("content-type", put.content_type),
             ("content-length", length.as_str()),
             (checksum_header, checksum_value),
         ];
-        let mut settings = SigningSettings::default();
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        settings.signature_location = SignatureLocation::Headers;
         // The body goes unsigned (UNSIGNED-PAYLOAD): the checksum header,
         // which the server verifies, covers it.
-        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-        let params = v4::SigningParams::builder()
-            .identity(self.identity())
-            .region(&resolved.signing_region)
-            .name("s3")
-            .time(now)
-            .settings(settings)
-            .build()
-            .map_err(|e| DirectError::new(e.to_string()))?
-            .into();
-        let signable = SignableRequest::new(
-            "PUT",
-            uri.as_str(),
-            headers.iter().copied(),
-            SignableBody::UnsignedPayload,
-        )
-        .map_err(|e| DirectError::new(e.to_string()))?;
-        let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| DirectError::new(e.to_string()))?
-            .into_parts();
+        let instructions = self.sign_s3("PUT", &uri, &headers, &resolved.signing_region, now, None)?;
         let mut request = http::Request::builder().method("PUT").uri(parsed);
         for (name, value) in &headers[1..] {
             request = request.header(*name, *value);
