@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::proxy::{Fault, FaultProxy, socket_addr};
 use common::{TestServer, http_get, read, text};
 use image::ImageFormat;
 use picbucket::core::Config;
@@ -24,15 +25,38 @@ struct Setup {
     config: PathBuf,
     data: tempfile::TempDir,
     files: tempfile::TempDir,
+    /// Between the program and the server when PUTs are slowed down.
+    _proxy: Option<FaultProxy>,
 }
 
 impl Setup {
     fn new(change: impl FnOnce(&mut Config)) -> Self {
+        Self::build(change, false)
+    }
+
+    /// Every PUT and POST (parts, completing a multipart upload) held for
+    /// `proxy::DELAY` on the way, so a kill lands while uploads are still
+    /// running however fast the machine sends.
+    fn with_slow_writes(change: impl FnOnce(&mut Config)) -> Self {
+        Self::build(change, true)
+    }
+
+    fn build(change: impl FnOnce(&mut Config), slow_writes: bool) -> Self {
         let server = TestServer::start();
         let mut config = server.config();
         // The padded PNGs below are no valid PNG past their header: they are
         // sent as they are, not walked by the metadata stripper.
         config.upload.strip_metadata = false;
+        let proxy = slow_writes.then(|| {
+            let plan = |head: &common::proxy::RequestHead| match head.method.as_str() {
+                "PUT" | "POST" => Fault::Delay,
+                _ => Fault::Pass,
+            };
+            FaultProxy::start(&server.runtime, socket_addr(&server.store.endpoint()), plan)
+        });
+        if let Some(proxy) = &proxy {
+            config.storage.endpoint = proxy.endpoint();
+        }
         change(&mut config);
         let config = server.write_config(&config);
         Self {
@@ -40,6 +64,7 @@ impl Setup {
             config,
             data: tempfile::tempdir().unwrap(),
             files: tempfile::tempdir().unwrap(),
+            _proxy: proxy,
         }
     }
 
@@ -257,7 +282,7 @@ fn history_link_and_delete_work_across_processes() {
 
 #[test]
 fn resume_after_kill_stores_every_file_exactly_once() {
-    let setup = Setup::new(|config| config.upload.concurrency = 1);
+    let setup = Setup::with_slow_writes(|config| config.upload.concurrency = 1);
     let files = padded_pngs(setup.files.path(), "shot", 100, 256 * 1024);
     let mut child = setup.spawn_upload(&files);
     let (done, live) = kill_when(
@@ -291,7 +316,7 @@ fn resume_after_kill_stores_every_file_exactly_once() {
 
 #[test]
 fn resume_after_kill_mid_multipart_aborts_the_old_upload_and_stores_each_file_once() {
-    let setup = Setup::new(|config| {
+    let setup = Setup::with_slow_writes(|config| {
         config.upload.concurrency = 1;
         config.upload.max_size_mb = 100;
         config.upload.multipart_threshold_mb = 5;

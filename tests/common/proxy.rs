@@ -39,7 +39,12 @@ pub enum Fault {
     /// Forward it, but drop the `x-amz-checksum-*` headers from the answer,
     /// like a server that ignores checksum headers.
     HideChecksumEcho,
+    /// Forward it after a pause of [`DELAY`], like a slow network.
+    Delay,
 }
+
+/// How long [`Fault::Delay`] holds a request.
+pub const DELAY: Duration = Duration::from_millis(20);
 
 /// A parsed request head.
 #[derive(Clone, Debug)]
@@ -208,10 +213,13 @@ async fn handle(
             }
             return Ok(());
         }
-        Fault::Pass | Fault::FlipByte | Fault::HideChecksumEcho => {}
+        Fault::Pass | Fault::FlipByte | Fault::HideChecksumEcho | Fault::Delay => {}
     }
     while buffered.len() < length {
         read_more(&mut client, &mut buffered).await?;
+    }
+    if fault == Fault::Delay {
+        tokio::time::sleep(DELAY).await;
     }
     buffered.truncate(length);
     if fault == Fault::FlipByte && length > 0 {
