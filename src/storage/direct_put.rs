@@ -26,13 +26,13 @@ pub(crate) struct DirectPut<'a> {
     pub key: &'a str,
     pub content_type: &'a str,
     pub length: u64,
-    /// The integrity header and its value (`x-amz-checksum-crc32c`, `Content-MD5`…).
+    /// The integrity header and its value (`x-amz-checksum-crc32c` or `-crc64nvme`).
     pub checksum: (&'static str, &'a str),
     pub body: SdkBody,
 }
 
 /// What the server said when it stored the object.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Answer {
     /// The value of the checksum header the server sent back, if it did.
     pub echoed: Option<String>,

@@ -196,6 +196,13 @@ impl S3Store {
         let request = upload.request;
         let (body, digest) = self.single_body(upload, algorithm).await?;
         upload.progress.restart_part();
+        // Bytes in memory go without the SDK when they can; its request is
+        // built only when it sends them.
+        if let SingleBody::Memory(bytes, _) = &body
+            && let Some(stored) = self.put_direct(upload, bytes, &digest).await?
+        {
+            return Ok(stored);
+        }
         let put = self
             .client
             .put_object()
@@ -210,9 +217,6 @@ impl S3Store {
             // The checksum the server verifies covers these bytes: signing
             // them too would only hash the body a second time.
             SingleBody::Memory(bytes, _budget) => {
-                if let Some(stored) = self.put_direct(upload, &bytes, &digest).await? {
-                    return Ok(stored);
-                }
                 put.body(ByteStream::new(upload.progress.counting(SdkBody::from(bytes))))
                     .customize()
                     .disable_payload_signing()
