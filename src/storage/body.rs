@@ -100,13 +100,13 @@ fn read_range_blocking(
     }
     file.seek(SeekFrom::Start(offset)).map_err(io)?;
     let capacity = usize::try_from(length).map_err(|_| file_changed())?;
-    let mut buffer = Vec::with_capacity(capacity);
+    let mut buffer = crate::storage::buffers::take(capacity);
     file.take(length).read_to_end(&mut buffer).map_err(io)?;
     if buffer.len() != capacity {
         return Err(file_changed());
     }
     let digest = digest_bytes(algorithm, &buffer);
-    Ok((Bytes::from(buffer), digest))
+    Ok((crate::storage::buffers::into_bytes(buffer), digest))
 }
 
 /// The checksum of bytes already in memory; MD5 (slow) off the async threads.

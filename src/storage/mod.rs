@@ -5,6 +5,7 @@
 //! and what to do; the SDK's own error text goes to the log.
 
 mod body;
+pub(crate) mod buffers;
 mod checksum;
 mod checksum_memory;
 mod classify;

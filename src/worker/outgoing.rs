@@ -8,12 +8,12 @@
 //! bounded by the uploads running at once. Larger files get a temporary
 //! stripped copy, read through a fixed buffer.
 
-use crate::core::strip::{StripError, StripReport, strip_metadata, strip_metadata_unhashed};
+use crate::core::strip::{StripError, StripReport, strip_bytes, strip_bytes_unhashed, strip_metadata};
 use crate::core::{ImageKind, Rejection, ValidatedImage};
-use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError};
+use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError, buffers};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use std::io::{BufReader, Cursor, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -66,7 +66,7 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
         // Read once (at most a few files at a time are checked), walked from
         // memory and compared with the same bytes as the walk writes: when
         // equal, the file itself is sent and nothing is made again at send time.
-        let mut original = Vec::with_capacity(usize::try_from(image.size_bytes).unwrap_or(0));
+        let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
         input
             .take(IN_MEMORY_MAX_BYTES + 1)
             .read_to_end(&mut original)
@@ -76,11 +76,12 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
             compared: 0,
             same: true,
         };
-        let report = strip_metadata(&mut Cursor::new(&original), image.kind, &mut same).map_err(strip_rejection)?;
+        let report = strip_bytes(&original, image.kind, &mut same).map_err(strip_rejection)?;
         let identical = same.same && same.compared == original.len() && report.bytes_written == image.size_bytes;
         if !identical {
             outgoing.strip_on_send = Some(image.kind);
         }
+        buffers::give_back(original);
         report
     } else {
         let mut input = BufReader::new(input);
@@ -122,21 +123,24 @@ pub fn bytes_to_send(
         return Ok(None);
     };
     let io = |e: std::io::Error| StorageError::File { detail: e.to_string() };
-    let mut file = std::fs::File::open(&outgoing.original).map_err(io)?;
+    let file = std::fs::File::open(&outgoing.original).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.len() != checked_size || modified_ms_of(&meta) != mtime_ms {
         return Err(changed_since_checked());
     }
-    let mut original = Vec::with_capacity(usize::try_from(checked_size).unwrap_or(0));
-    file.read_to_end(&mut original).map_err(io)?;
-    let mut stripped = Vec::with_capacity(original.len());
+    let mut original = buffers::take(usize::try_from(checked_size).unwrap_or(0));
+    file.take(checked_size.saturating_add(1))
+        .read_to_end(&mut original)
+        .map_err(io)?;
+    let mut stripped = buffers::take(original.len());
     // Same walk as when checked; the hash from then is kept, so none is made.
-    let report = strip_metadata_unhashed(&mut Cursor::new(original), kind, &mut stripped)
+    let report = strip_bytes_unhashed(&original, kind, &mut stripped)
         .map_err(|e| StorageError::File { detail: e.to_string() })?;
+    buffers::give_back(original);
     if report.bytes_written != outgoing.size_bytes {
         return Err(changed_since_checked());
     }
-    Ok(Some(Bytes::from(stripped)))
+    Ok(Some(buffers::into_bytes(stripped)))
 }
 
 fn changed_since_checked() -> StorageError {

@@ -8,6 +8,7 @@ use crate::core::validate::validate;
 use crate::test_support::{jpeg_with_gps, write_image};
 use image::ImageFormat;
 use sha2::{Digest, Sha256};
+use std::io::Cursor;
 
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

@@ -1,7 +1,7 @@
 //! Test inputs built by hand: an EXIF block with GPS and Orientation, an XMP
 //! packet with a position, and helpers to encode, splice and decode images.
 
-use super::{StripReport, strip_metadata};
+use super::{StripReport, strip_bytes, strip_metadata};
 use crate::core::ImageKind;
 use image::{ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbaImage, metadata::Orientation};
 use std::io::Cursor;
@@ -130,11 +130,17 @@ pub fn encode(format: ImageFormat, img: &RgbaImage, exif: Option<Vec<u8>>) -> Ve
     out
 }
 
-/// Strips in memory; checks the report's size and hash against the output.
+/// Strips through the buffered reader (as for a file) and in place (as for
+/// bytes in memory); checks both give the same bytes and report, and the
+/// report's size and hash against the output.
 pub fn strip(bytes: &[u8], kind: ImageKind) -> (Vec<u8>, StripReport) {
     use sha2::Digest;
     let mut out = Vec::new();
     let report = strip_metadata(&mut Cursor::new(bytes), kind, &mut out).unwrap();
+    let mut in_place = Vec::new();
+    let in_place_report = strip_bytes(bytes, kind, &mut in_place).unwrap();
+    assert!(out == in_place, "stripping in place wrote other bytes");
+    assert_eq!(report, in_place_report);
     assert_eq!(report.bytes_written, out.len() as u64);
     let digest: String = sha2::Sha256::digest(&out).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(report.sha256_hex, digest);

@@ -4,9 +4,9 @@
 //! the looping ones (NETSCAPE2.0, ANIMEXTS1.0), and stops at the trailer.
 
 use super::exif::XMP_GPS_NEEDLE;
-use super::source::Source;
+use super::source::{Input, Source};
 use super::{Findings, MetadataKind, StripError};
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 
 const EXTENSION: u8 = 0x21;
 const IMAGE: u8 = 0x2C;
@@ -18,8 +18,8 @@ const APPLICATION: u8 = 0xFF;
 
 /// Copies the image to `out` without metadata; returns the offset after the
 /// trailer.
-pub(super) fn walk<R: Read + Seek>(
-    src: &mut Source<'_, R>,
+pub(super) fn walk<R: Input>(
+    src: &mut Source<R>,
     out: &mut dyn Write,
     findings: &mut Findings,
 ) -> Result<u64, StripError> {
@@ -51,11 +51,7 @@ pub(super) fn walk<R: Read + Seek>(
     }
 }
 
-fn extension<R: Read + Seek>(
-    src: &mut Source<'_, R>,
-    out: &mut dyn Write,
-    findings: &mut Findings,
-) -> Result<(), StripError> {
+fn extension<R: Input>(src: &mut Source<R>, out: &mut dyn Write, findings: &mut Findings) -> Result<(), StripError> {
     let label = src.read_u8()?;
     match label {
         GRAPHIC_CONTROL | PLAIN_TEXT => {
@@ -96,7 +92,7 @@ fn extension<R: Read + Seek>(
 }
 
 /// A global or local colour table, present when bit 7 of `flags` is set.
-fn copy_color_table<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write, flags: u8) -> Result<(), StripError> {
+fn copy_color_table<R: Input>(src: &mut Source<R>, out: &mut dyn Write, flags: u8) -> Result<(), StripError> {
     if flags & 0x80 != 0 {
         src.copy(3 << ((flags & 0x07) + 1), out)?;
     }
@@ -107,7 +103,7 @@ fn copy_color_table<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write
 /// their length bytes and the terminator) to `out`, or dropping them when `out`
 /// is `None`. Tells whether dropped data mentioned a GPS position: an XMP
 /// packet in GIF is stored raw, its length bytes being part of the text.
-fn sub_blocks<R: Read + Seek>(src: &mut Source<'_, R>, mut out: Option<&mut dyn Write>) -> Result<bool, StripError> {
+fn sub_blocks<R: Input>(src: &mut Source<R>, mut out: Option<&mut dyn Write>) -> Result<bool, StripError> {
     let mut gps = false;
     let mut tail: Vec<u8> = Vec::with_capacity(2 * XMP_GPS_NEEDLE.len() + 256);
     loop {

@@ -3,9 +3,9 @@
 //! scan of a progressive image, and stops at the primary image's EOI.
 
 use super::exif::{self, EXIF_PREFIX, XMP_GPS_NEEDLE};
-use super::source::Source;
+use super::source::{Input, Source};
 use super::{Findings, MetadataKind, StripError};
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 
 const SOI: u8 = 0xD8;
 const EOI: u8 = 0xD9;
@@ -24,8 +24,8 @@ enum Fate {
 
 /// Copies the primary image to `out` without metadata; returns the offset
 /// just past its EOI.
-pub(super) fn walk<R: Read + Seek>(
-    src: &mut Source<'_, R>,
+pub(super) fn walk<R: Input>(
+    src: &mut Source<R>,
     out: &mut dyn Write,
     findings: &mut Findings,
 ) -> Result<u64, StripError> {
@@ -93,7 +93,7 @@ pub(super) fn walk<R: Read + Seek>(
 /// `FF` comes right before it, else junk (`FF 00 xx`). Junk bytes are copied
 /// (some decoders read them as scan data) but never an `FF`, so junk on either
 /// side of a dropped segment cannot join into a marker that was not there.
-fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
+fn next_marker<R: Input>(src: &mut Source<R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let byte = src.read_u8()?;
         if byte != 0xFF {
@@ -116,7 +116,7 @@ fn next_marker<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> 
 /// Copies entropy-coded data up to the marker that ends it, and returns that
 /// marker's code (not written yet). Stuffed `FF 00` and restart markers are
 /// data and copied; `FF` fill bytes before the marker are dropped.
-fn copy_scan<R: Read + Seek>(src: &mut Source<'_, R>, out: &mut dyn Write) -> Result<u8, StripError> {
+fn copy_scan<R: Input>(src: &mut Source<R>, out: &mut dyn Write) -> Result<u8, StripError> {
     loop {
         let buf = src.fill()?;
         // Scan data is most of a JPEG: stuffed bytes and restart markers

@@ -13,9 +13,10 @@
 //! would cost 100 MB+ per upload) and keeps everything after a JPEG's primary
 //! end-of-image marker inside its scan segment, which is exactly where MPF
 //! secondary images and motion-photo videos live; it has no GIF support either.
-//! The walkers here hold at most one 64 KiB read buffer of the file plus one
-//! JPEG segment (≤ 64 KiB) at a time, never allocate from a length read from
-//! the file, and turn any damage into a [`StripError`].
+//! The walkers here hold at most one 64 KiB read buffer of a file (none for
+//! an image already in memory) plus one JPEG segment (≤ 64 KiB) at a time,
+//! never allocate from a length read from the file, and turn any damage into
+//! a [`StripError`].
 
 mod exif;
 mod gif;
@@ -35,9 +36,9 @@ pub(crate) fn test_exif_tiff(orientation: u16) -> Vec<u8> {
 
 use crate::core::ImageKind;
 use sha2::{Digest, Sha256};
-use source::Source;
+use source::{Input, Source};
 use std::fmt;
-use std::io::{BufWriter, Read, Seek, Write};
+use std::io::{BufReader, BufWriter, Cursor, Read, Seek, Write};
 
 /// A kind of metadata a strip removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -124,28 +125,34 @@ pub fn strip_metadata<R: Read + Seek, W: Write>(
     kind: ImageKind,
     out: &mut W,
 ) -> Result<StripReport, StripError> {
-    strip_with(input, kind, out, Some(Sha256::new()))
+    let src = Source::new(BufReader::with_capacity(source::BUFFER_BYTES, input), kind)?;
+    strip_with(
+        src,
+        BufWriter::with_capacity(source::BUFFER_BYTES, out),
+        Some(Sha256::new()),
+    )
 }
 
-/// [`strip_metadata`] without the SHA-256 (`sha256_hex` is left empty): for
+/// [`strip_metadata`] for an image already in memory: the walk reads `input`
+/// in place and writes straight to `out` (a `Vec` or a comparison, which need
+/// no buffer), so each byte is copied once instead of three times.
+pub fn strip_bytes<W: Write>(input: &[u8], kind: ImageKind, out: &mut W) -> Result<StripReport, StripError> {
+    strip_with(Source::new(Cursor::new(input), kind)?, out, Some(Sha256::new()))
+}
+
+/// [`strip_bytes`] without the SHA-256 (`sha256_hex` is left empty): for
 /// making again bytes whose hash is already known.
-pub fn strip_metadata_unhashed<R: Read + Seek, W: Write>(
-    input: &mut R,
-    kind: ImageKind,
-    out: &mut W,
-) -> Result<StripReport, StripError> {
-    strip_with(input, kind, out, None)
+pub fn strip_bytes_unhashed<W: Write>(input: &[u8], kind: ImageKind, out: &mut W) -> Result<StripReport, StripError> {
+    strip_with(Source::new(Cursor::new(input), kind)?, out, None)
 }
 
-fn strip_with<R: Read + Seek, W: Write>(
-    input: &mut R,
-    kind: ImageKind,
-    out: &mut W,
+fn strip_with<R: Input, W: Write>(
+    mut src: Source<R>,
+    out: W,
     hasher: Option<Sha256>,
 ) -> Result<StripReport, StripError> {
-    let mut src = Source::new(input, kind)?;
     let mut sink = HashingWriter {
-        inner: BufWriter::with_capacity(source::BUFFER_BYTES, out),
+        inner: out,
         hasher,
         written: 0,
     };
@@ -168,16 +175,12 @@ fn strip_with<R: Read + Seek, W: Write>(
 /// trailer (0x3B), a PNG's IEND chunk, the end of a WebP's RIFF container.
 /// `Err(StripError::Truncated)` when the file ends before it.
 pub fn primary_image_end<R: Read + Seek>(input: &mut R, kind: ImageKind) -> Result<u64, StripError> {
-    let mut src = Source::new(input, kind)?;
+    let mut src = Source::new(BufReader::with_capacity(source::BUFFER_BYTES, input), kind)?;
     walk(&mut src, &mut std::io::sink(), &mut Findings::default())
 }
 
 /// Runs the walker for the kind; returns the offset after the primary image.
-fn walk<R: Read + Seek>(
-    src: &mut Source<'_, R>,
-    out: &mut dyn Write,
-    findings: &mut Findings,
-) -> Result<u64, StripError> {
+fn walk<R: Input>(src: &mut Source<R>, out: &mut dyn Write, findings: &mut Findings) -> Result<u64, StripError> {
     let end = match src.kind() {
         ImageKind::Jpeg => jpeg::walk(src, out, findings)?,
         ImageKind::Png => png::walk(src, out, findings)?,

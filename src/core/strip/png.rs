@@ -3,9 +3,9 @@
 //! IEND. Chunk data is never held whole: a chunk may claim up to 2^31 bytes.
 
 use super::exif::{self, XMP_GPS_NEEDLE};
-use super::source::Source;
+use super::source::{Input, Source};
 use super::{Findings, MetadataKind, StripError};
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1A, b'\n'];
 /// The PNG specification's limit on a chunk length.
@@ -15,8 +15,8 @@ const MAX_CHUNK_LEN: u32 = 0x7FFF_FFFF;
 const PREFIX_BYTES: usize = 64 * 1024;
 
 /// Copies the image to `out` without metadata; returns the offset after IEND.
-pub(super) fn walk<R: Read + Seek>(
-    src: &mut Source<'_, R>,
+pub(super) fn walk<R: Input>(
+    src: &mut Source<R>,
     out: &mut dyn Write,
     findings: &mut Findings,
 ) -> Result<u64, StripError> {

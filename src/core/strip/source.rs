@@ -1,28 +1,51 @@
-//! The input side of every walk: a fixed-size buffer over `Read + Seek` that
-//! knows its position and the file's length, so a claimed length can be checked
-//! against the bytes really there before anything is read or skipped.
+//! The input side of every walk: buffered bytes over a file (a fixed-size
+//! buffer) or over bytes already in memory (no buffer: the walk reads them in
+//! place), that knows its position and the input's length, so a claimed
+//! length can be checked against the bytes really there before anything is
+//! read or skipped.
 
 use super::StripError;
 use crate::core::ImageKind;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Cursor, ErrorKind, Read, Seek, SeekFrom, Write};
 
-/// Size of the read buffer, and the most any walk holds of the file at once.
+/// Size of the read buffer, and the most any walk holds of a file at once.
 pub(super) const BUFFER_BYTES: usize = 64 * 1024;
 
-pub(super) struct Source<'a, R: Read + Seek> {
-    inner: BufReader<&'a mut R>,
+/// What a walk reads from: a buffered file, or bytes in memory.
+pub(super) trait Input: BufRead + Seek {
+    /// Moves `n` bytes forward without dropping what is buffered.
+    fn skip_forward(&mut self, n: i64) -> std::io::Result<()>;
+}
+
+impl<R: Read + Seek> Input for BufReader<R> {
+    fn skip_forward(&mut self, n: i64) -> std::io::Result<()> {
+        self.seek_relative(n)
+    }
+}
+
+/// In memory, `fill` hands out everything after the position at once, so
+/// scan data is searched and written in one piece rather than copied through
+/// a buffer first.
+impl Input for Cursor<&[u8]> {
+    fn skip_forward(&mut self, n: i64) -> std::io::Result<()> {
+        self.seek(SeekFrom::Current(n)).map(drop)
+    }
+}
+
+pub(super) struct Source<R: Input> {
+    inner: R,
     pos: u64,
     len: u64,
     kind: ImageKind,
 }
 
-impl<'a, R: Read + Seek> Source<'a, R> {
+impl<R: Input> Source<R> {
     /// Starts at the beginning of `input`, whatever its current position.
-    pub fn new(input: &'a mut R, kind: ImageKind) -> Result<Self, StripError> {
+    pub fn new(mut input: R, kind: ImageKind) -> Result<Self, StripError> {
         let len = input.seek(SeekFrom::End(0))?;
         input.seek(SeekFrom::Start(0))?;
         Ok(Self {
-            inner: BufReader::with_capacity(BUFFER_BYTES, input),
+            inner: input,
             pos: 0,
             len,
             kind,
@@ -120,7 +143,7 @@ impl<'a, R: Read + Seek> Source<'a, R> {
             return Err(self.truncated());
         }
         let offset = i64::try_from(n).map_err(|_| self.truncated())?;
-        self.inner.seek_relative(offset)?;
+        self.inner.skip_forward(offset)?;
         self.pos += n;
         Ok(())
     }

@@ -4,9 +4,9 @@
 //! other than 1), the VP8X flags are corrected to match.
 
 use super::exif::{self, XMP_GPS_NEEDLE};
-use super::source::Source;
+use super::source::{Input, Source};
 use super::{Findings, MetadataKind, StripError};
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 
 const VP8X_EXIF_FLAG: u8 = 0x08;
 const VP8X_XMP_FLAG: u8 = 0x04;
@@ -23,8 +23,8 @@ enum Fate {
 
 /// Copies the image to `out` without metadata; returns the offset after the
 /// RIFF container.
-pub(super) fn walk<R: Read + Seek>(
-    src: &mut Source<'_, R>,
+pub(super) fn walk<R: Input>(
+    src: &mut Source<R>,
     out: &mut dyn Write,
     findings: &mut Findings,
 ) -> Result<u64, StripError> {
@@ -112,7 +112,7 @@ fn padded(size: u32) -> u64 {
 
 /// Reads the next chunk header, or `None` at the end of the container.
 /// Leaves the position at the chunk's data, which is checked to fit.
-fn next_chunk<R: Read + Seek>(src: &mut Source<'_, R>, riff_end: u64) -> Result<Option<([u8; 4], u32)>, StripError> {
+fn next_chunk<R: Input>(src: &mut Source<R>, riff_end: u64) -> Result<Option<([u8; 4], u32)>, StripError> {
     if src.position() >= riff_end {
         return Ok(None);
     }
@@ -130,8 +130,8 @@ fn next_chunk<R: Read + Seek>(src: &mut Source<'_, R>, riff_end: u64) -> Result<
 
 /// Decides a chunk's fate, reading into its data as needed (the position is
 /// anywhere in the chunk afterwards). Called once per chunk, in pass 1.
-fn decide<R: Read + Seek>(
-    src: &mut Source<'_, R>,
+fn decide<R: Input>(
+    src: &mut Source<R>,
     fourcc: &[u8; 4],
     size: u32,
     prefix: &mut [u8],
