@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod proxy;
 pub mod public_url;
 pub mod secret;
+pub mod splice;
 pub mod strip;
 pub mod thumbnail;
 mod thumbnail_jpeg;

@@ -271,10 +271,10 @@ async fn upload_steps(
             .await;
     }
     let total_bytes = ready.outgoing.size_bytes;
-    // Stripped bytes made now are held until sent: room for the file and
-    // its stripped copy in the uploads' shared memory budget first.
+    // Stripped bytes made now are held until sent: room for them (and for
+    // the file, when it is walked again) in the uploads' shared memory budget first.
     let _budget = if ready.outgoing.strips_on_send() {
-        body_budget(ready.image.size_bytes.saturating_mul(2)).await
+        body_budget(ready.outgoing.memory_to_send(ready.image.size_bytes)).await
     } else {
         None
     };

@@ -2,18 +2,20 @@
 //! private metadata; with the size and SHA-256 of those bytes.
 //!
 //! Small files (up to `IN_MEMORY_MAX_BYTES`) are only walked when checked,
-//! to learn what stripping removes and the size and hash of the result;
-//! the stripped bytes are made again in memory when the upload's turn comes
-//! ([`bytes_to_send`]), so no temporary file is written and memory stays
-//! bounded by the uploads running at once. Larger files get a temporary
-//! stripped copy, read through a fixed buffer.
+//! to learn what stripping removes, the size and hash of the result, and
+//! which ranges of the file make it up ([`Splice`]); the stripped bytes are
+//! read from those ranges when the upload's turn comes ([`bytes_to_send`]),
+//! so no temporary file is written, the image is not walked twice, and
+//! memory stays bounded by the uploads running at once. Larger files get a
+//! temporary stripped copy, read through a fixed buffer.
 
+use crate::core::splice::{Splice, SpliceRecorder};
 use crate::core::strip::{StripError, StripReport, strip_bytes, strip_bytes_unhashed, strip_metadata};
 use crate::core::{ImageKind, Rejection, ValidatedImage};
 use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError, buffers};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -24,9 +26,9 @@ pub struct Outgoing {
     original: PathBuf,
     /// A stripped copy of a large file, deleted when the last clone is dropped.
     copy: Option<Arc<tempfile::TempPath>>,
-    /// A small file whose stripped bytes differ from the file: they are made
-    /// in memory just before sending.
-    strip_on_send: Option<ImageKind>,
+    /// A small file whose stripped bytes differ from the file: how they are
+    /// made in memory just before sending.
+    remake: Option<Remake>,
     pub size_bytes: u64,
     pub sha256_hex: String,
     pub stripped: Option<StripReport>,
@@ -40,8 +42,26 @@ impl Outgoing {
 
     /// True when [`bytes_to_send`] makes the bytes (a small file stripped in memory).
     pub fn strips_on_send(&self) -> bool {
-        self.strip_on_send.is_some()
+        self.remake.is_some()
     }
+
+    /// Bytes [`bytes_to_send`] holds in memory for a file of `checked_size`.
+    pub fn memory_to_send(&self, checked_size: u64) -> u64 {
+        match self.remake {
+            None => 0,
+            Some(Remake::Splice(_)) => self.size_bytes,
+            Some(Remake::Walk(_)) => checked_size.saturating_add(self.size_bytes),
+        }
+    }
+}
+
+/// How a small file's stripped bytes are made at send time.
+#[derive(Clone, Debug)]
+enum Remake {
+    /// Read from the ranges of the file the check recorded.
+    Splice(Arc<Splice>),
+    /// The file walked again in memory: its recipe had too many pieces.
+    Walk(ImageKind),
 }
 
 /// Reads the checked file once more: walking it through the metadata
@@ -52,7 +72,7 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
     let mut outgoing = Outgoing {
         original: image.path.clone(),
         copy: None,
-        strip_on_send: None,
+        remake: None,
         size_bytes: image.size_bytes,
         sha256_hex: String::new(),
         stripped: None,
@@ -63,23 +83,24 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
     }
     let input = std::fs::File::open(&image.path).map_err(unreadable)?;
     let report = if image.size_bytes <= IN_MEMORY_MAX_BYTES {
-        // Read once (at most a few files at a time are checked), walked from
-        // memory and compared with the same bytes as the walk writes: when
-        // equal, the file itself is sent and nothing is made again at send time.
+        // Read once (at most a few files at a time are checked) and walked in
+        // memory, recording which of the file's bytes the walk writes: when
+        // that is all of them, the file itself is sent and nothing is made
+        // again at send time.
         let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
         input
             .take(IN_MEMORY_MAX_BYTES + 1)
             .read_to_end(&mut original)
             .map_err(unreadable)?;
-        let mut same = SameAs {
-            original: &original,
-            compared: 0,
-            same: true,
-        };
-        let report = strip_bytes(&original, image.kind, &mut same).map_err(strip_rejection)?;
-        let identical = same.same && same.compared == original.len() && report.bytes_written == image.size_bytes;
-        if !identical {
-            outgoing.strip_on_send = Some(image.kind);
+        let mut recorder = SpliceRecorder::new(&original);
+        let report = strip_bytes(&original, image.kind, &mut recorder).map_err(strip_rejection)?;
+        let splice = recorder.finish();
+        let whole_file = original.len() as u64 == image.size_bytes
+            && splice
+                .as_ref()
+                .is_some_and(|splice| splice.is_whole_file(image.size_bytes));
+        if !whole_file {
+            outgoing.remake = Some(splice.map_or(Remake::Walk(image.kind), |splice| Remake::Splice(Arc::new(splice))));
         }
         buffers::give_back(original);
         report
@@ -111,64 +132,49 @@ fn strip_rejection(error: StripError) -> Rejection {
 }
 
 /// The bytes to send for a small file whose stripped form differs from it,
-/// made now from the file in memory; `None` when the upload reads its file
-/// itself. The file must still have the size and modification time it had
-/// when checked (`mtime_ms`), and the result the size recorded then.
+/// made now from the file; `None` when the upload reads its file itself. The
+/// file must still have the size and modification time it had when checked
+/// (`mtime_ms`), and the result the size recorded then.
 pub fn bytes_to_send(
     outgoing: &Outgoing,
     checked_size: u64,
     mtime_ms: Option<i64>,
 ) -> Result<Option<Bytes>, StorageError> {
-    let Some(kind) = outgoing.strip_on_send else {
+    let Some(remake) = &outgoing.remake else {
         return Ok(None);
     };
     let io = |e: std::io::Error| StorageError::File { detail: e.to_string() };
-    let file = std::fs::File::open(&outgoing.original).map_err(io)?;
+    let mut file = std::fs::File::open(&outgoing.original).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.len() != checked_size || modified_ms_of(&meta) != mtime_ms {
         return Err(changed_since_checked());
     }
-    let mut original = buffers::take(usize::try_from(checked_size).unwrap_or(0));
-    file.take(checked_size.saturating_add(1))
-        .read_to_end(&mut original)
-        .map_err(io)?;
-    let mut stripped = buffers::take(original.len());
-    // Same walk as when checked; the hash from then is kept, so none is made.
-    let report = strip_bytes_unhashed(&original, kind, &mut stripped)
-        .map_err(|e| StorageError::File { detail: e.to_string() })?;
-    buffers::give_back(original);
-    if report.bytes_written != outgoing.size_bytes {
+    let mut body = buffers::take(usize::try_from(outgoing.size_bytes).unwrap_or(0));
+    match remake {
+        Remake::Splice(splice) => splice.read(&mut file, &mut body).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => changed_since_checked(),
+            _ => io(e),
+        })?,
+        Remake::Walk(kind) => {
+            let mut original = buffers::take(usize::try_from(checked_size).unwrap_or(0));
+            file.take(checked_size.saturating_add(1))
+                .read_to_end(&mut original)
+                .map_err(io)?;
+            // Same walk as when checked; the hash from then is kept, so none is made.
+            strip_bytes_unhashed(&original, *kind, &mut body)
+                .map_err(|e| StorageError::File { detail: e.to_string() })?;
+            buffers::give_back(original);
+        }
+    }
+    if body.len() as u64 != outgoing.size_bytes {
         return Err(changed_since_checked());
     }
-    Ok(Some(buffers::into_bytes(stripped)))
+    Ok(Some(buffers::into_bytes(body)))
 }
 
 fn changed_since_checked() -> StorageError {
     StorageError::File {
         detail: "the file changed after it was checked; add it again".into(),
-    }
-}
-
-/// A writer that only tells whether what it was given equals `original`.
-struct SameAs<'a> {
-    original: &'a [u8],
-    /// Bytes of `original` matched so far.
-    compared: usize,
-    same: bool,
-}
-
-impl Write for SameAs<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.same {
-            let end = self.compared + buf.len();
-            self.same = self.original.get(self.compared..end) == Some(buf);
-            self.compared = end;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -62,3 +62,38 @@ fn a_file_without_metadata_is_sent_as_it_is_and_keeps_nothing() {
     assert_eq!(bytes_to_send(&outgoing, image.size_bytes, mtime).unwrap(), None);
     assert_eq!(outgoing.sha256_hex, hex(&std::fs::read(&path).unwrap()));
 }
+
+#[test]
+fn a_recipe_too_large_to_keep_falls_back_to_walking_the_file_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gps.jpg");
+    std::fs::write(&path, jpeg_with_gps(64, 48)).unwrap();
+    let (image, mut outgoing, mtime) = checked(&path);
+    assert!(matches!(outgoing.remake, Some(Remake::Splice(_))));
+    assert_eq!(outgoing.memory_to_send(image.size_bytes), outgoing.size_bytes);
+    let from_splice = bytes_to_send(&outgoing, image.size_bytes, mtime).unwrap().unwrap();
+    outgoing.remake = Some(Remake::Walk(image.kind));
+    assert_eq!(
+        outgoing.memory_to_send(image.size_bytes),
+        image.size_bytes + outgoing.size_bytes
+    );
+    let from_walk = bytes_to_send(&outgoing, image.size_bytes, mtime).unwrap().unwrap();
+    assert_eq!(from_walk, from_splice);
+    assert_eq!(hex(&from_walk), outgoing.sha256_hex);
+}
+
+#[test]
+fn a_file_cut_short_after_the_check_is_refused_even_with_its_old_size_and_time() {
+    // The recipe reads past the end of a file that was truncated and then
+    // given back its size stamp only in the caller's eyes: reading fails
+    // cleanly as a changed file, not as a short body.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gps.jpg");
+    let bytes = jpeg_with_gps(64, 48);
+    std::fs::write(&path, &bytes).unwrap();
+    let (_, outgoing, _) = checked(&path);
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let (short_size, short_mtime) = (std::fs::metadata(&path).unwrap().len(), modified_ms(&path));
+    let error = bytes_to_send(&outgoing, short_size, short_mtime).unwrap_err();
+    assert!(error.to_string().contains("changed after it was checked"), "{error}");
+}

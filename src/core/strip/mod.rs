@@ -26,7 +26,7 @@ mod source;
 mod webp;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 /// An EXIF TIFF block with `orientation` (and a GPS pointer), for other modules' tests.
 #[cfg(test)]
