@@ -6,16 +6,18 @@
 //! which ranges of the file make it up ([`Splice`]); the stripped bytes are
 //! read from those ranges when the upload's turn comes ([`bytes_to_send`]),
 //! so no temporary file is written, the image is not walked twice, and
-//! memory stays bounded by the uploads running at once. Larger files get a
-//! temporary stripped copy, read through a fixed buffer.
+//! memory stays bounded by the uploads running at once. Larger files that
+//! the strip changes get a temporary stripped copy (`large_strip.rs`), read
+//! through a fixed buffer.
 
 use crate::core::splice::{Splice, SpliceRecorder};
-use crate::core::strip::{StripError, StripReport, strip_bytes, strip_bytes_unhashed, strip_metadata};
+use crate::core::strip::{StripError, StripReport, strip_bytes, strip_bytes_unhashed};
 use crate::core::{ImageKind, Rejection, ValidatedImage};
 use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError, buffers};
+use crate::worker::large_strip::strip_large;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -65,7 +67,8 @@ enum Remake {
 }
 
 /// Reads the checked file once more: walking it through the metadata
-/// stripper (into a temporary copy for large files), or hashing it as it is.
+/// stripper (into a temporary copy for large files that change), or hashing
+/// it as it is.
 /// Reads go through fixed buffers, so memory stays small for any file size.
 pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing, Rejection> {
     let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
@@ -81,14 +84,14 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
         outgoing.sha256_hex = sha256_file(&image.path).map_err(unreadable)?;
         return Ok(outgoing);
     }
-    let input = std::fs::File::open(&image.path).map_err(unreadable)?;
     let report = if image.size_bytes <= IN_MEMORY_MAX_BYTES {
         // Read once (at most a few files at a time are checked) and walked in
         // memory, recording which of the file's bytes the walk writes: when
         // that is all of them, the file itself is sent and nothing is made
         // again at send time.
         let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
-        input
+        std::fs::File::open(&image.path)
+            .map_err(unreadable)?
             .take(IN_MEMORY_MAX_BYTES + 1)
             .read_to_end(&mut original)
             .map_err(unreadable)?;
@@ -105,13 +108,8 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
         buffers::give_back(original);
         report
     } else {
-        let mut input = BufReader::new(input);
-        let mut copy = tempfile::Builder::new()
-            .prefix("picbucket-outgoing-")
-            .tempfile()
-            .map_err(unreadable)?;
-        let report = strip_metadata(&mut input, image.kind, copy.as_file_mut()).map_err(strip_rejection)?;
-        outgoing.copy = Some(Arc::new(copy.into_temp_path()));
+        let (report, copy) = strip_large(&image.path, image.kind).map_err(strip_rejection)?;
+        outgoing.copy = copy.map(Arc::new);
         report
     };
     outgoing.size_bytes = report.bytes_written;
