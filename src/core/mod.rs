@@ -12,6 +12,7 @@ pub mod links;
 pub mod log_files;
 pub mod naming;
 pub mod paths;
+mod png_header;
 pub mod private_file;
 pub mod profiles;
 pub mod proxy;

@@ -6,6 +6,7 @@
 
 use crate::core::config::UploadConfig;
 use crate::core::image_kind::{ImageKind, describe_kinds};
+use crate::core::png_header::png_dimensions;
 use image::{ImageFormat, ImageReader};
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -191,8 +192,8 @@ pub fn check_dimensions(width: u32, height: u32, rules: &ValidationRules) -> Res
     Ok(())
 }
 
-/// Reads the image header for its dimensions. The PNG, GIF and WebP decoders
-/// read only as far as they need; the JPEG decoder would read the whole file,
+/// Reads the image header for its dimensions. PNG's comes from its first
+/// chunk (`png_header.rs`); the GIF and WebP decoders read only as far as they need; the JPEG decoder would read the whole file,
 /// so it gets at most [`JPEG_HEADER_LIMIT_BYTES`] (a header lies well within it:
 /// APPn segments before it are at most 64 KiB each).
 fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> Result<(u32, u32), Rejection> {
@@ -209,6 +210,14 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
         return ImageReader::with_format(file, ImageFormat::Gif)
             .into_dimensions()
             .map_err(bad_header);
+    }
+    if kind == ImageKind::Png {
+        let mut file = reader.into_inner();
+        file.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
+        return png_dimensions(&mut file).map_err(|detail| Rejection::BadHeader {
+            kind,
+            detail: detail.to_owned(),
+        });
     }
     if kind != ImageKind::Jpeg {
         return reader.into_dimensions().map_err(bad_header);
