@@ -7,7 +7,7 @@ use crate::storage::classify::{ErrorContext, classify};
 use crate::storage::direct::DirectSigner;
 use crate::storage::error::StorageError;
 use crate::storage::region::RegionalClient;
-use crate::storage::tls::Transport;
+use crate::storage::tls::{Transport, needs_tls};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
@@ -71,7 +71,8 @@ impl S3Store {
             "" => FALLBACK_REGION.to_owned(),
             region => region.to_owned(),
         };
-        let transport = Transport::new(settings.ca_file.as_deref(), &settings.proxy)?;
+        let tls = needs_tls(&endpoint, !settings.access_key.is_empty(), &settings.proxy);
+        let transport = Transport::new(settings.ca_file.as_deref(), &settings.proxy, tls)?;
         let http_client = transport.http_client();
         let mut chain_credentials = None;
         let mut static_credentials = None;

@@ -3,7 +3,7 @@
 //! (the AWS tools' convention) and by `SSL_CERT_FILE` (OpenSSL's); and the
 //! proxy (see `proxy.rs`).
 
-use crate::core::ProxySetting;
+use crate::core::{ProxyChoice, ProxySetting};
 use crate::storage::error::StorageError;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, default_async_sleep};
 use aws_smithy_http_client::proxy::ProxyConfig;
@@ -19,18 +19,62 @@ use std::sync::OnceLock;
 /// the proxy, read once per configuration.
 #[derive(Clone)]
 pub(crate) struct Transport {
-    tls: TlsContext,
+    /// `None` when no request can need TLS ([`needs_tls`]).
+    tls: Option<TlsContext>,
     proxy: ProxyConfig,
+}
+
+/// False only when no request can need TLS: a plain `http://` endpoint,
+/// static keys (the AWS credential chain may call https services), and no
+/// proxy reached over https. Then the system's certificate store is not
+/// read at all: parsing it was a third of the CPU of a one-file upload.
+pub(crate) fn needs_tls(endpoint: &str, static_keys: bool, proxy: &ProxySetting) -> bool {
+    needs_tls_with_env(endpoint, static_keys, proxy, |name| std::env::var(name).ok())
+}
+
+fn needs_tls_with_env(
+    endpoint: &str,
+    static_keys: bool,
+    proxy: &ProxySetting,
+    env: impl Fn(&str) -> Option<String>,
+) -> bool {
+    let https = |url: &str| {
+        url.trim()
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    };
+    let plain_endpoint = endpoint
+        .trim()
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+    let tls_proxy = match proxy.choice() {
+        ProxyChoice::Direct => false,
+        ProxyChoice::Url(url) => https(url),
+        ProxyChoice::FromEnvironment => [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ]
+        .into_iter()
+        .filter_map(env)
+        .any(|url| https(&url)),
+    };
+    !(plain_endpoint && static_keys) || tls_proxy
 }
 
 impl Transport {
     /// Trusts the system's CAs and the extra ones named in the settings or the
     /// environment, and goes through the proxy the settings or the environment
     /// name. Fails if `ca_file` or `AWS_CA_BUNDLE` cannot be read or holds no
-    /// usable certificate, or the proxy URL is unusable.
-    pub(crate) fn new(ca_file: Option<&Path>, proxy: &ProxySetting) -> Result<Self, StorageError> {
+    /// usable certificate, or the proxy URL is unusable. Without `tls` (see
+    /// [`needs_tls`]) connections are plain TCP; the named CA files are still
+    /// checked, so a bad one is reported whatever the endpoint.
+    pub(crate) fn new(ca_file: Option<&Path>, proxy: &ProxySetting, tls: bool) -> Result<Self, StorageError> {
         let proxy = crate::storage::proxy::proxy_config(proxy)?;
-        let mut trust = TrustStore::empty().with_native_roots(system_store_has_certificates());
+        let mut trust = TrustStore::empty().with_native_roots(tls && system_store_has_certificates());
         if let Some(path) = ca_file.filter(|p| !p.as_os_str().is_empty()) {
             trust = trust.with_pem_certificate(read_ca_file(path, "ca_file")?);
         }
@@ -44,13 +88,16 @@ impl Transport {
                 Err(error) => tracing::warn!(%error, "ignoring SSL_CERT_FILE"),
             }
         }
+        if !tls {
+            return Ok(Self { tls: None, proxy });
+        }
         let tls = TlsContext::builder()
             .with_trust_store(trust)
             .build()
             .map_err(|e| StorageError::Config {
                 detail: format!("the TLS settings cannot be used ({e})"),
             })?;
-        Ok(Self { tls, proxy })
+        Ok(Self { tls: Some(tls), proxy })
     }
 
     /// The SDK's HTTP client: as aws-smithy-runtime's default https client,
@@ -69,13 +116,19 @@ impl Transport {
     }
 
     fn connector(&self, settings: Option<&HttpConnectorSettings>, sleep: Option<SharedAsyncSleep>) -> Connector {
-        let mut connector = ConnectorBuilder::default()
-            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
-            .tls_context(self.tls.clone());
+        let mut connector = ConnectorBuilder::default();
         connector.set_connector_settings(settings.cloned());
         connector.set_sleep_impl(sleep);
         connector.set_proxy_config(Some(self.proxy.clone()));
-        connector.build()
+        match &self.tls {
+            Some(tls) => connector
+                .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+                .tls_context(tls.clone())
+                .build(),
+            // aws-smithy-http-client's own plain connector (hidden from its
+            // docs, used by its `Builder::build_http`): TCP, timeouts, proxy.
+            None => connector.build_http(),
+        }
     }
 }
 
@@ -107,3 +160,7 @@ fn read_ca_file(path: &Path, setting: &str) -> Result<Vec<u8>, StorageError> {
     }
     Ok(pem)
 }
+
+#[cfg(test)]
+#[path = "tls_tests.rs"]
+mod tests;
