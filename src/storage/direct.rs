@@ -10,17 +10,13 @@
 //! tokens and refreshes. `direct_tests.rs` checks that both give the same URL.
 
 use crate::core::LinkExpiry;
+pub(crate) use crate::storage::sigv4::Request;
+use crate::storage::sigv4::Signer;
 use aws_credential_types::Credentials;
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningInstructions,
-    SigningSettings, UriPathNormalizationMode, sign,
-};
-use aws_sigv4::sign::v4;
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};
 use aws_smithy_http::query_writer::QueryWriter;
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
-use aws_smithy_runtime_api::client::identity::Identity;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -38,7 +34,7 @@ impl DirectError {
 /// Signs requests for one bucket with static keys.
 #[derive(Clone)]
 pub(crate) struct DirectSigner {
-    identity: Identity,
+    signer: Arc<Signer>,
     /// For PUTs; a connection pool of its own, with the SDK's TLS and proxy settings.
     connector: SharedHttpConnector,
     bucket: String,
@@ -66,7 +62,10 @@ impl DirectSigner {
         path_style: bool,
     ) -> Self {
         Self {
-            identity: credentials.into(),
+            signer: Arc::new(Signer::new(
+                credentials.access_key_id(),
+                credentials.secret_access_key(),
+            )),
             connector,
             bucket: bucket.to_owned(),
             endpoint: endpoint.map(str::to_owned),
@@ -101,15 +100,15 @@ impl DirectSigner {
         let unsigned = format!("{base}/{}?x-id=GetObject", fmt_string(key, EncodingStrategy::Greedy));
         let uri: http::Uri = unsigned.parse().map_err(|e| DirectError(format!("{e}")))?;
         let host = host_of(&uri)?;
-        let instructions = self.sign_s3(
-            "GET",
-            &unsigned,
-            &[("host", host.as_str())],
-            &signing_region,
+        let request = Request {
+            method: "GET",
+            path: uri.path(),
+            query: &[("x-id", "GetObject")],
+            headers: &[("host", host.as_str())],
+            region: &signing_region,
             now,
-            Some(expiry.as_duration()),
-        )?;
-        let (_headers, query) = instructions.into_parts();
+        };
+        let query = self.signer.presign(&request, expiry.as_duration().as_secs());
         let mut url = QueryWriter::new_from_string(&unsigned).map_err(|e| DirectError(e.to_string()))?;
         for (name, value) in query {
             url.insert(name, &value);
@@ -117,44 +116,10 @@ impl DirectSigner {
         Ok(url.build_uri().to_string())
     }
 
-    /// Signs `method uri` by S3's SigV4 rules (the path encoded once and
-    /// never normalized; the body unsigned): in the query for a link
-    /// (`expires_in`), else in headers with `x-amz-content-sha256:
-    /// UNSIGNED-PAYLOAD`. `headers` are the ones sent, `host` among them.
-    pub(crate) fn sign_s3(
-        &self,
-        method: &str,
-        uri: &str,
-        headers: &[(&str, &str)],
-        signing_region: &str,
-        now: SystemTime,
-        expires_in: Option<std::time::Duration>,
-    ) -> Result<SigningInstructions, DirectError> {
-        let mut settings = SigningSettings::default();
-        settings.percent_encoding_mode = PercentEncodingMode::Single;
-        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        settings.expires_in = expires_in;
-        if expires_in.is_some() {
-            settings.signature_location = SignatureLocation::QueryParams;
-        } else {
-            settings.signature_location = SignatureLocation::Headers;
-            settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-        }
-        let params = v4::SigningParams::builder()
-            .identity(&self.identity)
-            .region(signing_region)
-            .name("s3")
-            .time(now)
-            .settings(settings)
-            .build()
-            .map_err(|e| DirectError(e.to_string()))?
-            .into();
-        let request = SignableRequest::new(method, uri, headers.iter().copied(), SignableBody::UnsignedPayload)
-            .map_err(|e| DirectError(e.to_string()))?;
-        let (instructions, _signature) = sign(request, &params)
-            .map_err(|e| DirectError(e.to_string()))?
-            .into_parts();
-        Ok(instructions)
+    /// Signs a request with its body unsigned (`x-amz-content-sha256:
+    /// UNSIGNED-PAYLOAD`): the headers to add to it.
+    pub(crate) fn sign_headers(&self, request: &Request<'_>) -> [(&'static str, String); 3] {
+        self.signer.sign_headers(request)
     }
 
     /// Where links for `region` point and the region they are signed for,

@@ -11,7 +11,7 @@
 //! direct signer does not handle) goes through the SDK instead; nothing has
 //! been sent then.
 
-use crate::storage::direct::{DirectError, DirectSigner, host_of};
+use crate::storage::direct::{DirectError, DirectSigner, Request, host_of};
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
@@ -100,13 +100,22 @@ impl DirectSigner {
         ];
         // The body goes unsigned (UNSIGNED-PAYLOAD): the checksum header,
         // which the server verifies, covers it.
-        let instructions = self.sign_s3("PUT", &uri, &headers, &resolved.signing_region, now, None)?;
-        let mut request = http::Request::builder().method("PUT").uri(parsed);
+        let signed = self.sign_headers(&Request {
+            method: "PUT",
+            path: parsed.path(),
+            query: &[],
+            headers: &headers,
+            region: &resolved.signing_region,
+            now,
+        });
+        let mut request = http::Request::builder().method("PUT").uri(parsed.clone());
         for (name, value) in &headers[1..] {
             request = request.header(*name, *value);
         }
-        let mut request = request.body(put.body).map_err(|e| DirectError::new(e.to_string()))?;
-        instructions.apply_to_request_http1x(&mut request);
+        for (name, value) in signed {
+            request = request.header(name, value);
+        }
+        let request = request.body(put.body).map_err(|e| DirectError::new(e.to_string()))?;
         Ok(SignedPut {
             http: HttpRequest::try_from(request).map_err(|e| DirectError::new(e.to_string()))?,
             checksum_header,

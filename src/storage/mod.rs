@@ -24,6 +24,7 @@ mod progress;
 mod proxy;
 mod region;
 mod retry;
+mod sigv4;
 mod tls;
 mod upload;
 mod verified_fs;
