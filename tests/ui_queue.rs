@@ -185,3 +185,34 @@ fn ctrl_c_uses_the_chosen_link_format() {
         vec!["[img]http://127.0.0.1:9/photos/1[/img] key-1 1x1".to_owned()]
     );
 }
+
+#[test]
+fn thumbnails_become_textures_only_for_rows_in_view() {
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, mut fake, _dir) = fake_app(Config::default(), &clipboard);
+    for n in 1..=200 {
+        added(&fake, n, &format!("photo-{n:03}.png"));
+    }
+    harness.run();
+    let thumbnail = || picbucket::core::thumbnail::Thumbnail {
+        width: 4,
+        height: 3,
+        rgba: vec![200; 4 * 3 * 4],
+    };
+    // The newest row is in view (scrolled to), the first far above it.
+    for id in [JobId(1), JobId(2), JobId(200)] {
+        fake.send(Event::Thumbnail {
+            id,
+            thumbnail: thumbnail(),
+        });
+    }
+    harness.run();
+    assert_eq!(harness.state().texture_count(), 1, "only the row in view has a texture");
+    assert!(
+        !fake
+            .commands()
+            .iter()
+            .any(|command| matches!(command, Command::ReloadThumbnail(_))),
+        "rows out of view ask for theirs only when they come into view"
+    );
+}

@@ -39,6 +39,9 @@ use time::UtcOffset;
 const MAX_EVENTS_PER_FRAME: usize = 2_000;
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(3);
 
+/// Rows a window shows before its list is first laid out (more than fit).
+const FIRST_ROWS_IN_VIEW: usize = 16;
+
 /// How often "expires in …" texts are brought up to date while links are shown.
 const EXPIRY_REFRESH: Duration = Duration::from_secs(60);
 
@@ -67,6 +70,10 @@ pub struct PicbucketApp {
     pub(super) destination_save: DestinationSave,
     /// Queue rows laid out in the last frame: their thumbnails are kept.
     pub(super) rows_on_screen: Vec<JobId>,
+    /// Row positions the list has room for from its first row in view (the
+    /// last frame's, or a fresh window's first rows): a row added there is
+    /// on screen in the next frame, so its thumbnail becomes a texture.
+    pub(super) rows_in_view: std::ops::Range<usize>,
     /// Frame times, when `PICBUCKET_FRAME_TIMES` asks for them.
     frame_log: Option<FrameLog>,
     /// When this frame's `logic()` began, and how long the last frame's
@@ -123,6 +130,7 @@ impl PicbucketApp {
             unfinished: Vec::new(),
             destination_save: DestinationSave::default(),
             rows_on_screen: Vec::new(),
+            rows_in_view: 0..FIRST_ROWS_IN_VIEW,
             frame_log: None,
             frame_started: None,
             last_app_time: Duration::ZERO,
@@ -379,7 +387,7 @@ impl PicbucketApp {
                     clock,
                     scroll_to: self.queue.take_scroll_target(),
                 };
-                self.rows_on_screen = queue_ui(ui, &self.queue, input, actions);
+                (self.rows_on_screen, self.rows_in_view) = queue_ui(ui, &self.queue, input, actions);
                 for id in self.thumbs.take_reloads(&self.rows_on_screen) {
                     self.worker.send(Command::ReloadThumbnail(id));
                 }

@@ -103,7 +103,8 @@ impl PicbucketApp {
         match followup {
             // Evicted once per frame, after all events (see `evict_textures`).
             QueueFollowup::Thumbnail { id, thumbnail } => {
-                let on_screen = self.rows_on_screen.contains(&id);
+                let on_screen = self.rows_on_screen.contains(&id)
+                    || (self.queue.position(id)).is_some_and(|at| self.rows_in_view.contains(&at));
                 self.thumbs.insert(ctx, id, &thumbnail, on_screen);
             }
             QueueFollowup::Uploaded { id, only_file_in_batch } => {

@@ -14,6 +14,7 @@ use egui::{
     Align, Label, Layout, ProgressBar, Rect, RichText, ScrollArea, Sense, StrokeKind, TextStyle, TextureHandle, Ui,
     UiBuilder, Vec2, WidgetInfo, load::SizedTexture, pos2, vec2,
 };
+use std::ops::Range;
 use std::time::SystemTime;
 use time::UtcOffset;
 
@@ -46,8 +47,14 @@ pub struct QueueListInput<'a> {
 }
 
 /// The rows in view, in a scroll area as tall as all rows. Returns the rows
-/// laid out (those on screen), whose thumbnails must stay.
-pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, actions: &mut Vec<Action>) -> Vec<JobId> {
+/// laid out (those on screen), whose thumbnails must stay, and the positions
+/// the view has room for from its first row (rows added there show next).
+pub fn queue_ui(
+    ui: &mut Ui,
+    queue: &QueueState,
+    input: QueueListInput<'_>,
+    actions: &mut Vec<Action>,
+) -> (Vec<JobId>, Range<usize>) {
     let rows = queue.rows();
     let spacing = ui.spacing().item_spacing.y;
     let scroll_to = input.scroll_to.and_then(|id| rows.iter().position(|row| row.id == id));
@@ -56,6 +63,8 @@ pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, acti
         .auto_shrink([false, false])
         .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
             let on_screen = rows[range.clone()].iter().map(|row| row.id).collect();
+            let room = (ui.clip_rect().height() / (ROW_HEIGHT + spacing)).ceil() as usize + 1;
+            let in_view = range.start..range.start + room.max(range.len());
             // A click anywhere on a row selects it, names included.
             ui.style_mut().interaction.selectable_labels = false;
             if let Some(index) = scroll_to {
@@ -67,7 +76,7 @@ pub fn queue_ui(ui: &mut Ui, queue: &QueueState, input: QueueListInput<'_>, acti
             for row in &rows[range] {
                 row_ui(ui, row, input.thumbs.get(row.id), input.clock, actions);
             }
-            on_screen
+            (on_screen, in_view)
         })
         .inner
 }

@@ -90,6 +90,11 @@ impl QueueState {
         &self.rows
     }
 
+    /// Where row `id` is in the list.
+    pub fn position(&self, id: JobId) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
     pub fn row(&self, id: JobId) -> Option<&Row> {
         self.index.get(&id).and_then(|&i| self.rows.get(i))
     }
