@@ -34,12 +34,8 @@ pub struct Splice {
 
 impl Splice {
     /// How many bytes [`Splice::read`] makes.
-    pub fn len(&self) -> u64 {
+    pub fn size_bytes(&self) -> u64 {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// True when the bytes are the whole of a file of `file_len` bytes, unchanged.
@@ -131,11 +127,10 @@ impl<'a> SpliceRecorder<'a> {
             None => {
                 let start = self.splice.literals.len();
                 self.splice.literals.extend_from_slice(bytes);
+                // Literal bytes are stored in order, so consecutive ones are
+                // always contiguous in `literals`.
                 match parts.last_mut() {
-                    Some(Part::Literal {
-                        start: last,
-                        len: last_len,
-                    }) if *last + *last_len == start => *last_len += len,
+                    Some(Part::Literal { len: last_len, .. }) => *last_len += len,
                     _ => parts.push(Part::Literal { start, len }),
                 }
             }

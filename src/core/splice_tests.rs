@@ -41,7 +41,7 @@ fn samples() -> Vec<(ImageKind, Vec<u8>)> {
 fn a_stripped_image_is_made_again_from_its_file_byte_for_byte() {
     for (kind, original) in samples() {
         let (stripped, splice) = recorded_strip(&original, kind).unwrap();
-        assert_eq!(splice.len(), stripped.len() as u64, "{kind}");
+        assert_eq!(splice.size_bytes(), stripped.len() as u64, "{kind}");
         assert!(made_again(&splice, &original) == stripped, "{kind}");
     }
 }
@@ -116,7 +116,7 @@ fn writes_from_the_original_merge_and_others_become_literals() {
             Part::File { offset: 10, len: 6 },
         ]
     );
-    assert_eq!(splice.len(), 15);
+    assert_eq!(splice.size_bytes(), 15);
     assert_eq!(made_again(&splice, &original), b"012345XYZabcdef");
 }
 
@@ -130,14 +130,20 @@ fn a_recipe_past_its_limits_is_given_up() {
     };
     assert!(literals(MAX_LITERAL_BYTES).is_some());
     assert!(literals(MAX_LITERAL_BYTES + 1).is_none());
+    // Room for a 64 KiB ICC profile kept after a dropped EXIF segment.
+    assert!(literals(64 * 1024).is_some());
 
     // Many gaps: each in-place write after one starts a new part.
-    let mut recorder = SpliceRecorder::new(&original);
-    for _ in 0..(super::MAX_PARTS / 2 + 1) {
-        recorder.write_all(&original[0..1]).unwrap();
-        recorder.write_all(b"x").unwrap();
-    }
-    assert!(recorder.finish().is_none());
+    let parts = |count: usize| {
+        let mut recorder = SpliceRecorder::new(&original);
+        for n in 0..count {
+            let at = (n % 2) * 8; // 0, 8, 0, 8…: never contiguous
+            recorder.write_all(&original[at..at + 1]).unwrap();
+        }
+        recorder.finish()
+    };
+    assert_eq!(parts(super::MAX_PARTS).map(|s| s.parts.len()), Some(super::MAX_PARTS));
+    assert!(parts(super::MAX_PARTS + 1).is_none());
 }
 
 #[test]
@@ -150,4 +156,31 @@ fn a_file_shorter_than_the_recipe_is_an_error() {
         .read(&mut Cursor::new(&original[..6]), &mut Vec::new())
         .unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::UnexpectedEof);
+}
+
+#[test]
+fn ranges_of_the_file_with_a_gap_stay_two_parts() {
+    let original = b"0123456789".to_vec();
+    let mut recorder = SpliceRecorder::new(&original);
+    recorder.write_all(&original[0..2]).unwrap();
+    recorder.write_all(&original[5..7]).unwrap();
+    let splice = recorder.finish().unwrap();
+    assert_eq!(
+        splice.parts,
+        [Part::File { offset: 0, len: 2 }, Part::File { offset: 5, len: 2 }]
+    );
+    assert_eq!(made_again(&splice, &original), b"0156");
+}
+
+#[test]
+fn bytes_that_run_past_the_end_of_the_original_are_not_taken_for_it() {
+    // `original` is the front of a larger buffer; a slice that starts
+    // inside it and runs past its end is not a range of the file.
+    let buffer = b"0123456789ABCDEFGHIJ".to_vec();
+    let original = &buffer[..10];
+    let mut recorder = SpliceRecorder::new(original);
+    recorder.write_all(&buffer[5..15]).unwrap();
+    let splice = recorder.finish().unwrap();
+    assert_eq!(splice.parts, [Part::Literal { start: 0, len: 10 }]);
+    assert_eq!(made_again(&splice, original), b"56789ABCDE");
 }
