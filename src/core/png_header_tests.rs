@@ -75,12 +75,13 @@ fn a_large_chunk_before_the_image_data_is_not_read() {
 #[test]
 fn each_damaged_header_field_is_named() {
     let png = png_of(DynamicImage::new_rgb8(8, 6));
-    let cases: [(Vec<u8>, &str); 9] = [
+    let cases: [(Vec<u8>, &str); 10] = [
         (png[..32].to_vec(), "the file ends inside its header"),
         (with_ihdr_byte(&png, 1, b'Q'), "no PNG signature"),
         (with_ihdr_byte(&png, 11, 14), "the first chunk is not a 13-byte IHDR"),
         (with_ihdr_byte(&png, 15, b'X'), "the first chunk is not a 13-byte IHDR"),
         (with_ihdr_byte(&png, 16, 0x80), "a side longer than PNG allows"),
+        (with_ihdr_byte(&png, 20, 0x80), "a side longer than PNG allows"),
         (with_ihdr_byte(&png, 25, 5), "an unknown colour type"),
         (
             with_ihdr_byte(&png, 24, 4),
@@ -117,6 +118,10 @@ fn the_edges_of_what_png_allows_pass() {
     longest[16..20].copy_from_slice(&(i32::MAX as u32).to_be_bytes());
     let longest = with_ihdr_byte(&longest, 16, 0x7F);
     assert_eq!(dimensions(&longest), Ok((i32::MAX as u32, 6)));
+    let mut tallest = png.clone();
+    tallest[20..24].copy_from_slice(&(i32::MAX as u32).to_be_bytes());
+    let tallest = with_ihdr_byte(&tallest, 20, 0x7F);
+    assert_eq!(dimensions(&tallest), Ok((8, i32::MAX as u32)));
     // Each colour type with its deepest and shallowest allowed depth.
     for (color_type, depths) in [(0u8, [1u8, 16]), (3, [1, 8]), (2, [8, 16]), (4, [8, 16]), (6, [8, 16])] {
         for depth in depths {
