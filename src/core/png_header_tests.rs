@@ -1,5 +1,6 @@
-use super::{crc32, png_dimensions};
+use super::png_dimensions;
 use crate::test_support::image_bytes;
+use crc32fast::hash as crc32;
 use image::{DynamicImage, ImageFormat};
 use std::io::{Cursor, Read};
 
