@@ -10,8 +10,7 @@
 //! tokens and refreshes. `direct_tests.rs` checks that both give the same URL.
 
 use crate::core::LinkExpiry;
-pub(crate) use crate::storage::sigv4::Request;
-use crate::storage::sigv4::Signer;
+use crate::storage::sigv4::{Request, Signer};
 use aws_credential_types::Credentials;
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};

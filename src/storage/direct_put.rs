@@ -11,7 +11,8 @@
 //! direct signer does not handle) goes through the SDK instead; nothing has
 //! been sent then.
 
-use crate::storage::direct::{DirectError, DirectSigner, Request, host_of};
+use crate::storage::direct::{DirectError, DirectSigner, host_of};
+use crate::storage::sigv4::Request;
 use aws_smithy_http::label::{EncodingStrategy, fmt_string};
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
