@@ -45,6 +45,19 @@ def proc_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def painter_ticks(pid):
+    """CPU ticks of the renderer's own threads (Mesa's llvmpipe rasterizes on them)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if task.joinpath("comm").read_text().startswith("llvmpipe"):
+                fields = task.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total
+
+
 def peak_rss_mb(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -91,6 +104,7 @@ def main():
                 sys.exit(f"the window exited with {window.returncode}")
             time.sleep(0.05)
         uploaded_after = time.monotonic() - started
+        busy_ticks, busy_painter = proc_ticks(window.pid), painter_ticks(window.pid)
         during_lines = [line.split() for line in frames.read_text().splitlines() if line.strip()]
         during = [float(line[0]) for line in during_lines]
         during_app = [float(line[1]) for line in during_lines if len(line) > 1]
@@ -116,6 +130,9 @@ def main():
         print(f"  of which the app's logic() and ui(): median {percentile(during_app, 50):.2f} ms, "
               f"p99 {percentile(during_app, 99):.2f} ms, max {max(during_app):.2f} ms "
               f"(the rest: egui's tessellation and painting)")
+    hz = os.sysconf("SC_CLK_TCK")
+    print(f"CPU until all stored: {busy_ticks / hz:.2f} s, of which rasterizing frames "
+          f"(llvmpipe threads): {busy_painter / hz:.2f} s")
     print(f"peak RSS: {rss:.0f} MB")
     print(f"idle afterwards: {idle_ticks} CPU ticks and {idle_frames} frames in 10 s")
     shutil.rmtree(work, ignore_errors=True)
