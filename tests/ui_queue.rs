@@ -216,3 +216,45 @@ fn thumbnails_become_textures_only_for_rows_in_view() {
         "rows out of view ask for theirs only when they come into view"
     );
 }
+
+/// Every filled rectangle painted in the last frame, with its area.
+fn filled_rects(shapes: &[egui::epaint::ClippedShape]) -> Vec<(egui::Rect, egui::Color32)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(egui::Rect, egui::Color32)>) {
+        match shape {
+            egui::Shape::Rect(rect) if rect.fill != egui::Color32::TRANSPARENT => out.push((rect.rect, rect.fill)),
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|shape| walk(shape, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_panels_leave_their_background_to_the_clear_colour() {
+    use eframe::App as _;
+    let clipboard = MemoryClipboard::new();
+    let (mut harness, fake, _dir) = fake_app(Config::default(), &clipboard);
+    for n in 1..=3 {
+        added(&fake, n, &format!("photo-{n}.png"));
+    }
+    harness.run();
+    let screen = harness.ctx.content_rect();
+    let visuals = harness.ctx.global_style().visuals.clone();
+    let panel_fill = visuals.panel_fill;
+    // Software renderers shade every filled pixel: a panel filling its area
+    // paints the window over again each frame.
+    let big: Vec<_> = filled_rects(&harness.output().shapes)
+        .into_iter()
+        .filter(|(rect, _)| rect.area() > screen.area() / 4.0)
+        .collect();
+    assert!(big.is_empty(), "large filled shapes in {screen:?}: {big:?}");
+    assert_eq!(
+        harness.state().clear_color(&visuals),
+        panel_fill.to_normalized_gamma_f32(),
+        "the frame is cleared with the panels' colour, so the window looks the same"
+    );
+}

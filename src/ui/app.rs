@@ -17,6 +17,7 @@ use crate::ui::history_rows::{delete_confirm_ui, history_ui};
 use crate::ui::history_view::HistoryView;
 use crate::ui::hotkey_batch::HotkeyUploads;
 use crate::ui::notifications::{DesktopNotifications, NotificationSink};
+use crate::ui::panels;
 use crate::ui::perform::PendingCopy;
 use crate::ui::queue_view::{Clock, QueueListInput, queue_ui, summary_ui};
 use crate::ui::resume_banner::resume_banner_ui;
@@ -27,7 +28,7 @@ use crate::ui::thumbs::Thumbs;
 use crate::ui::toast::Toasts;
 use crate::ui::toolbar_view::{ToolbarState, notices_ui, store_status_ui, toolbar_ui};
 use crate::worker::{Command, FolderMode, JobId, UnfinishedJob, WorkerHandle};
-use egui::{CentralPanel, Context, Panel};
+use egui::Context;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -247,6 +248,10 @@ impl PicbucketApp {
 }
 
 impl eframe::App for PicbucketApp {
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        panels::clear_color(visuals)
+    }
+
     fn logic(&mut self, ctx: &Context, frame: &mut eframe::Frame) {
         if self.frame_log.is_some() {
             self.frame_started = Some(Instant::now());
@@ -290,7 +295,7 @@ impl eframe::App for PicbucketApp {
             now: SystemTime::now(),
             offset: self.utc_offset,
         };
-        Panel::top("toolbar").show(ui, |ui| {
+        panels::top(ui, "toolbar").show(ui, |ui| {
             ui.add_space(4.0);
             toolbar_ui(ui, self.toolbar_state(), &self.config, &mut actions);
             store_status_ui(ui, self.queue.store(), &mut actions);
@@ -302,7 +307,7 @@ impl eframe::App for PicbucketApp {
             View::Queue => self.queue_view_ui(ui, &ctx, clock, &mut actions),
             View::History => {
                 let profiles = self.config.profile_names();
-                CentralPanel::default().show(ui, |ui| {
+                panels::central(ui).show(ui, |ui| {
                     history_ui(ui, &mut self.history, &profiles, clock, &mut actions);
                 });
             }
@@ -367,13 +372,13 @@ impl PicbucketApp {
     fn queue_view_ui(&mut self, ui: &mut egui::Ui, ctx: &Context, clock: Clock, actions: &mut Vec<Action>) {
         let empty = self.queue.rows().is_empty();
         if !empty {
-            Panel::bottom("summary").show(ui, |ui| {
+            panels::bottom(ui, "summary").show(ui, |ui| {
                 ui.add_space(4.0);
                 summary_ui(ui, &self.queue);
                 ui.add_space(2.0);
             });
         }
-        CentralPanel::default().show(ui, |ui| {
+        panels::central(ui).show(ui, |ui| {
             let zone = DropZone {
                 big: empty,
                 hovering: files_hovering(ctx),
