@@ -30,6 +30,7 @@ pub mod history_view;
 mod hotkey;
 mod hotkey_batch;
 pub mod notifications;
+mod panels;
 mod perform;
 mod queue_view;
 mod resume_banner;
@@ -56,8 +57,11 @@ use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The shortest time between two frames woken by worker events (60 a second).
-const FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(16);
+/// The shortest time between two frames woken by worker events (30 a second:
+/// enough for progress bars and rows changing state). At 60 a second, a
+/// 2,000-file drop painted in software used 5.3–5.5 CPU-s rasterizing frames
+/// against 3.7–4.1 s at 30, and stored its files 1–1.5 s later.
+const FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(33);
 
 const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
 
