@@ -66,8 +66,20 @@ def peak_rss_mb(pid):
 
 
 def stored_objects(data_dir: Path):
+    """PNG files in the built-in store. Read from the directory entries alone
+    (no stat per file): this runs every 50 ms beside the window it measures,
+    and pathlib's rglob took ~45 ms of CPU per count of 2,000 files."""
+    def count(folder):
+        n = 0
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    n += count(entry.path)
+                elif entry.name.endswith(".png") and entry.is_file(follow_symlinks=False):
+                    n += 1
+        return n
     store = data_dir / "local-store"
-    return sum(1 for p in store.rglob("*.png") if p.is_file()) if store.exists() else 0
+    return count(store) if store.exists() else 0
 
 
 def main():
