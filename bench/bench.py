@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import zlib
 from pathlib import Path
 
@@ -288,12 +289,12 @@ def command_for(tool, ctx, files, folder, prefix):
     raise ValueError(tool)
 
 
-def timed(tools, argv, env, work: Path):
+def timed(tools, argv, env, work: Path, stdout=subprocess.DEVNULL):
     """Runs argv under /usr/bin/time: (wall s, client CPU s, peak RSS KiB)."""
     stats = work / "time.out"
     started = time.perf_counter()
     done = subprocess.run([tools.time, "-f", "%U %S %M", "-o", str(stats), *argv], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                          stdout=stdout, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{Path(argv[0]).name} exited {done.returncode}: {done.stderr.strip()[-400:]}")
@@ -408,6 +409,7 @@ def section_thumbs(ctx, rounds):
     files, _ = corpus_stats(folder)
     tools = ctx["tools"]
     rows = {}
+    uploads_done = []
     for _ in range(rounds):
         if tools.vipsthumbnail:
             out = ctx["work"] / "vips-thumbs"
@@ -418,6 +420,23 @@ def section_thumbs(ctx, rounds):
         argv = [str(ctx["thumbnail_bench"]), *map(str, files)]
         rows.setdefault("picbucket worker (all thumbnails shown)", []).append(
             timed(tools, argv, os.environ.copy(), ctx["work"]))
+        # As after a drop on the window: the files upload while their thumbnails are made.
+        prefix = f"thumbs-{uuid.uuid4().hex[:8]}"
+        config = picbucket_config(ctx["work"], ctx["server"], prefix)
+        argv = [str(ctx["thumbnail_bench"]), "--upload", str(config), *map(str, files)]
+        printed = ctx["work"] / "thumbnail-bench.out"
+        with printed.open("w") as out:
+            _, cpu, rss = timed(tools, argv, os.environ.copy(), ctx["work"], stdout=out)
+        stored, _ = ctx["server"].check(prefix)
+        ctx["server"].forget(prefix)
+        if stored != len(files):
+            sys.exit(f"thumbnail-bench --upload stored {stored} of {len(files)} files")
+        # "N thumbnails in T s, while M uploads finished in U s": the wall
+        # time is the last thumbnail's; CPU and RSS are the whole run's.
+        words = printed.read_text().split()
+        rows.setdefault("picbucket worker, uploading the files at the same time", []).append(
+            (float(words[3]), cpu, rss))
+        uploads_done.append(float(words[-2]))
         if ctx["baseline"]:
             argv = [str(ctx["baseline"] / "thumbnail-bench"), *map(str, files)]
             rows.setdefault("picbucket-baseline worker", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
@@ -429,6 +448,9 @@ def section_thumbs(ctx, rounds):
         walls = [r[0] for r in runs]
         print(f"| {name} | {statistics.median(walls):.2f} ({min(walls):.2f}–{max(walls):.2f}) | "
               f"{statistics.median(r[1] for r in runs):.2f} | {statistics.median(r[2] for r in runs) / 1024:.0f} |")
+    print()
+    print(f"While uploading, the last thumbnail's time is the wall column; the {len(files)} uploads "
+          f"finished after {statistics.median(uploads_done):.2f} s (median); CPU and RSS are the whole run's.")
     print()
 
 
