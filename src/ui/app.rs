@@ -12,6 +12,7 @@ use crate::ui::desktop_perform::{RecentLinks, show_window};
 use crate::ui::drop_zone::{DropZone, drop_zone_ui};
 use crate::ui::file_picker::PickerState;
 use crate::ui::frame_log::FrameLog;
+use crate::ui::glyphs;
 use crate::ui::history_perform::DestinationSave;
 use crate::ui::history_rows::{delete_confirm_ui, history_ui};
 use crate::ui::history_view::HistoryView;
@@ -77,6 +78,8 @@ pub struct PicbucketApp {
     pub(super) rows_in_view: std::ops::Range<usize>,
     /// Frame times, when `PICBUCKET_FRAME_TIMES` asks for them.
     frame_log: Option<FrameLog>,
+    /// Glyphs still to rasterize before rows arrive (the real window only).
+    warm_glyphs: bool,
     /// When this frame's `logic()` began, and how long the last frame's
     /// `logic()` and `ui()` took (for the frame log).
     frame_started: Option<Instant>,
@@ -133,6 +136,7 @@ impl PicbucketApp {
             rows_on_screen: Vec::new(),
             rows_in_view: 0..FIRST_ROWS_IN_VIEW,
             frame_log: None,
+            warm_glyphs: false,
             frame_started: None,
             last_app_time: Duration::ZERO,
             notifications: Box::new(DesktopNotifications::new(cc.egui_ctx.clone())),
@@ -182,6 +186,12 @@ impl PicbucketApp {
     /// Sends "batch finished" notifications to `sink` instead of the desktop.
     pub fn with_notifications(mut self, sink: Box<dyn NotificationSink>) -> Self {
         self.notifications = sink;
+        self
+    }
+
+    /// Rasterizes the window's characters in the first frame ([`glyphs`]).
+    pub(super) fn with_glyphs_warmed_first(mut self) -> Self {
+        self.warm_glyphs = true;
         self
     }
 
@@ -288,6 +298,11 @@ impl eframe::App for PicbucketApp {
             log.record(seconds, self.last_app_time.as_secs_f32());
         }
         let ctx = ui.ctx().clone();
+        if std::mem::take(&mut self.warm_glyphs) {
+            let started = Instant::now();
+            let layouts = glyphs::warm_glyphs(&ctx);
+            tracing::debug!(layouts, ms = started.elapsed().as_millis(), "glyphs rasterized ahead");
+        }
         let dialog_open =
             self.settings.is_some() || self.history.confirm_delete.is_some() || self.picker.browser.is_some();
         let mut actions = input_actions(&ctx, dialog_open, self.view);

@@ -21,6 +21,7 @@ mod drop_zone;
 mod file_browser;
 mod file_picker;
 mod frame_log;
+mod glyphs;
 pub mod handoff;
 mod history_pages;
 mod history_perform;
@@ -126,6 +127,7 @@ pub fn run(config_path: PathBuf, initial_paths: Vec<PathBuf>) -> anyhow::Result<
                 .with_startup_problem(startup_problem)
                 .with_utc_offset(utc_offset)
                 .with_frame_log(frame_log::FrameLog::from_env())
+                .with_glyphs_warmed_first()
                 .with_initial_files(initial_paths);
             match desktop::DesktopHandle::start(cc.egui_ctx.clone(), ICON_PNG, shortcut) {
                 Ok(desktop) => app = app.with_desktop(desktop),
