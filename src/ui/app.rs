@@ -80,10 +80,11 @@ pub struct PicbucketApp {
     frame_log: Option<FrameLog>,
     /// Glyphs still to rasterize before rows arrive (the real window only).
     warm_glyphs: bool,
-    /// When this frame's `logic()` began, and how long the last frame's
-    /// `logic()` and `ui()` took (for the frame log).
+    /// When this frame's `logic()` began, how long the last frame's
+    /// `logic()` and `ui()` took, and its rows (for the frame log).
     frame_started: Option<Instant>,
     last_app_time: Duration,
+    last_frame_rows: usize,
     /// Where "batch finished" notifications go.
     pub(super) notifications: Box<dyn NotificationSink>,
     /// The tray and the global shortcut, when started.
@@ -139,6 +140,7 @@ impl PicbucketApp {
             warm_glyphs: false,
             frame_started: None,
             last_app_time: Duration::ZERO,
+            last_frame_rows: 0,
             notifications: Box::new(DesktopNotifications::new(cc.egui_ctx.clone())),
             desktop: None,
             clipboard_source: Arc::new(SystemClipboardSource),
@@ -295,7 +297,7 @@ impl eframe::App for PicbucketApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let (Some(log), Some(seconds)) = (&self.frame_log, frame.info().cpu_usage) {
-            log.record(seconds, self.last_app_time.as_secs_f32());
+            log.record(seconds, self.last_app_time.as_secs_f32(), self.last_frame_rows);
         }
         let ctx = ui.ctx().clone();
         if std::mem::take(&mut self.warm_glyphs) {
@@ -354,6 +356,7 @@ impl eframe::App for PicbucketApp {
         }
         if let Some(started) = self.frame_started.take() {
             self.last_app_time = started.elapsed();
+            self.last_frame_rows = self.queue.rows().len();
         }
     }
 }

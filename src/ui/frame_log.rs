@@ -1,8 +1,10 @@
 //! Frame times for measuring the window (`PICBUCKET_FRAME_TIMES=FILE`): one
 //! line per frame, the milliseconds eframe spent on the previous frame (the
-//! app's code, egui's tessellation and painting), then the milliseconds of
-//! that spent in the app's own `logic()` and `ui()`. The
-//! file is written by a thread of its own; the UI thread only sends numbers.
+//! app's code, egui's tessellation and painting), the milliseconds of that
+//! spent in the app's own `logic()` and `ui()`, and how many rows the queue
+//! had in that frame (so a benchmark can tell the frames with rows from the
+//! window's first, empty ones). The file is written by a thread of its own;
+//! the UI thread only sends numbers.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,7 +14,7 @@ use std::sync::mpsc;
 pub const FRAME_TIMES_VAR: &str = "PICBUCKET_FRAME_TIMES";
 
 pub struct FrameLog {
-    tx: mpsc::Sender<(f32, f32)>,
+    tx: mpsc::Sender<(f32, f32, usize)>,
 }
 
 impl FrameLog {
@@ -30,7 +32,7 @@ impl FrameLog {
 
     pub fn to_file(path: PathBuf) -> std::io::Result<Self> {
         let file = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
-        let (tx, rx) = mpsc::channel::<(f32, f32)>();
+        let (tx, rx) = mpsc::channel::<(f32, f32, usize)>();
         std::thread::Builder::new()
             .name("picbucket-frame-log".into())
             .spawn(move || {
@@ -40,8 +42,8 @@ impl FrameLog {
                 // window is still open.
                 while let Ok(frame) = rx.recv() {
                     let mut pending = Some(frame);
-                    while let Some((total, app)) = pending {
-                        if writeln!(out, "{total:.3} {app:.3}").is_err() {
+                    while let Some((total, app, rows)) = pending {
+                        if writeln!(out, "{total:.3} {app:.3} {rows}").is_err() {
                             return;
                         }
                         pending = rx.try_recv().ok();
@@ -55,9 +57,9 @@ impl FrameLog {
     }
 
     /// Records the previous frame's time, in seconds as eframe reports it,
-    /// and the part of it the app's own code took.
-    pub fn record(&self, seconds: f32, app_seconds: f32) {
-        self.tx.send((seconds * 1000.0, app_seconds * 1000.0)).ok();
+    /// the part of it the app's own code took, and the rows it showed.
+    pub fn record(&self, seconds: f32, app_seconds: f32, rows: usize) {
+        self.tx.send((seconds * 1000.0, app_seconds * 1000.0, rows)).ok();
     }
 }
 
@@ -70,15 +72,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("frames.txt");
         let log = FrameLog::to_file(path.clone()).unwrap();
-        for seconds in [0.004, 0.0125, 0.001] {
-            log.record(seconds, seconds / 2.0);
+        for (seconds, rows) in [(0.004, 0), (0.0125, 2000), (0.001, 7)] {
+            log.record(seconds, seconds / 2.0, rows);
         }
         drop(log);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let text = std::fs::read_to_string(&path).unwrap();
             if text.lines().count() == 3 || std::time::Instant::now() > deadline {
-                assert_eq!(text, "4.000 2.000\n12.500 6.250\n1.000 0.500\n");
+                assert_eq!(text, "4.000 2.000 0\n12.500 6.250 2000\n1.000 0.500 7\n");
                 return;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
