@@ -18,7 +18,7 @@ use egui::{Color32, Context, FontId};
 pub const WINDOW_CHARACTERS: &str = concat!(
     " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`",
     "abcdefghijklmnopqrstuvwxyz{|}~",
-    "…×·—→–✔°"
+    "…×·—–°"
 );
 
 /// egui's sub-pixel bins: glyph positions are rounded to quarter pixels.
@@ -65,7 +65,7 @@ mod tests {
             ui.strong(format!("img-{n:05}.png"));
             ui.label(RichText::new("41.0 KB · PNG · 150×110 px").weak());
             ui.label(format!("Uploading… {}%", n % 100));
-            ui.small("expires in 6 days 23 h — Copy → Markdown");
+            ui.small("expires in 6 days 23 h — 25 °C – Markdown");
             ui.monospace(format!("https://127.0.0.1:9000/bench/{n}_img.png?X-Amz-Expires=604800"));
             ui.label(RichText::new("PNG").size(13.0));
             ui.heading("Drop images here");
