@@ -302,8 +302,8 @@ impl eframe::App for PicbucketApp {
         let ctx = ui.ctx().clone();
         if std::mem::take(&mut self.warm_glyphs) {
             let started = Instant::now();
-            let layouts = glyphs::warm_glyphs(&ctx);
-            tracing::debug!(layouts, ms = started.elapsed().as_millis(), "glyphs rasterized ahead");
+            glyphs::warm_glyphs(&ctx);
+            tracing::debug!(ms = started.elapsed().as_millis(), "glyphs rasterized ahead");
         }
         let dialog_open =
             self.settings.is_some() || self.history.confirm_delete.is_some() || self.picker.browser.is_some();

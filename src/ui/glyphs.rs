@@ -25,8 +25,8 @@ pub const WINDOW_CHARACTERS: &str = concat!(
 const SUBPIXEL_BINS: u8 = 4;
 
 /// Rasterizes [`WINDOW_CHARACTERS`] in every text style of the context's
-/// style, at each sub-pixel offset. Returns how many layouts it made.
-pub fn warm_glyphs(ctx: &Context) -> usize {
+/// style, at each sub-pixel offset.
+pub fn warm_glyphs(ctx: &Context) {
     let mut fonts: Vec<FontId> = Vec::new();
     for font in ctx.global_style().text_styles.values().cloned() {
         if !fonts.contains(&font) {
@@ -34,7 +34,6 @@ pub fn warm_glyphs(ctx: &Context) -> usize {
         }
     }
     let bin_width_points = 1.0 / (f32::from(SUBPIXEL_BINS) * ctx.pixels_per_point());
-    let mut layouts = 0;
     ctx.fonts_mut(|view| {
         for font in &fonts {
             for bin in 0..SUBPIXEL_BINS {
@@ -47,11 +46,9 @@ pub fn warm_glyphs(ctx: &Context) -> usize {
                     TextFormat::simple(font.clone(), Color32::WHITE),
                 );
                 view.layout_job(job);
-                layouts += 1;
             }
         }
     });
-    layouts
 }
 
 #[cfg(test)]
