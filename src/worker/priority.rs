@@ -84,7 +84,7 @@ mod tests {
         attr.sched_runtime
     }
 
-    fn on_a_new_thread<T: Send + 'static>(lower: bool, read: fn() -> T) -> T {
+    fn on_a_new_thread<T: Send + 'static>(lower: bool, read: impl FnOnce() -> T + Send + 'static) -> T {
         std::thread::Builder::new()
             .name("priority-test".into())
             .spawn(move || {
@@ -109,13 +109,31 @@ mod tests {
         assert_eq!(after, before, "the calling thread is untouched");
     }
 
+    /// True on Linux 6.12 and later, which report (and honour) custom slices.
+    fn kernel_has_custom_slices() -> bool {
+        let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let mut numbers = release
+            .split(|c: char| !c.is_ascii_digit())
+            .map(|n| n.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+        (major, minor) >= (6, 12)
+    }
+
+    #[test]
+    fn shortening_the_slice_is_accepted() {
+        let nice = rustix::process::getpriority_process(None).unwrap();
+        let result = on_a_new_thread(false, move || shorten_slice(nice).map_err(|e| e.to_string()));
+        assert_eq!(result, Ok(()));
+    }
+
     #[test]
     fn a_lowered_thread_asks_for_short_slices() {
         let default = on_a_new_thread(false, slice_of_this_thread);
-        if default == 0 {
-            eprintln!("this kernel reports no slices (before Linux 6.12): nothing to check");
+        if !kernel_has_custom_slices() {
+            eprintln!("before Linux 6.12 there are no custom slices: nothing to check");
             return;
         }
+        assert_ne!(default, 0, "Linux 6.12+ reports each thread's slice");
         assert_ne!(
             default, WORKER_SLICE_NS,
             "the default slice must differ for this test to mean anything"
