@@ -80,11 +80,6 @@ pub struct PicbucketApp {
     frame_log: Option<FrameLog>,
     /// Glyphs still to rasterize before rows arrive (the real window only).
     warm_glyphs: bool,
-    /// When this frame's `logic()` began, how long the last frame's
-    /// `logic()` and `ui()` took, and its rows (for the frame log).
-    frame_started: Option<Instant>,
-    last_app_time: Duration,
-    last_frame_rows: usize,
     /// Where "batch finished" notifications go.
     pub(super) notifications: Box<dyn NotificationSink>,
     /// The tray and the global shortcut, when started.
@@ -138,9 +133,6 @@ impl PicbucketApp {
             rows_in_view: 0..FIRST_ROWS_IN_VIEW,
             frame_log: None,
             warm_glyphs: false,
-            frame_started: None,
-            last_app_time: Duration::ZERO,
-            last_frame_rows: 0,
             notifications: Box::new(DesktopNotifications::new(cc.egui_ctx.clone())),
             desktop: None,
             clipboard_source: Arc::new(SystemClipboardSource),
@@ -265,8 +257,8 @@ impl eframe::App for PicbucketApp {
     }
 
     fn logic(&mut self, ctx: &Context, frame: &mut eframe::Frame) {
-        if self.frame_log.is_some() {
-            self.frame_started = Some(Instant::now());
+        if let Some(log) = &mut self.frame_log {
+            log.app_code_began();
         }
         let started = Instant::now();
         let mut handled = 0;
@@ -297,7 +289,7 @@ impl eframe::App for PicbucketApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if let (Some(log), Some(seconds)) = (&self.frame_log, frame.info().cpu_usage) {
-            log.record(seconds, self.last_app_time.as_secs_f32(), self.last_frame_rows);
+            log.record_previous_frame(seconds);
         }
         let ctx = ui.ctx().clone();
         if std::mem::take(&mut self.warm_glyphs) {
@@ -354,9 +346,8 @@ impl eframe::App for PicbucketApp {
         if self.queue.rows().iter().any(|row| row.link().is_some()) {
             ctx.request_repaint_after(EXPIRY_REFRESH);
         }
-        if let Some(started) = self.frame_started.take() {
-            self.last_app_time = started.elapsed();
-            self.last_frame_rows = self.queue.rows().len();
+        if let Some(log) = &mut self.frame_log {
+            log.app_code_ended(self.queue.rows().len());
         }
     }
 }

@@ -9,12 +9,18 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// The environment variable naming the file (appended to).
 pub const FRAME_TIMES_VAR: &str = "PICBUCKET_FRAME_TIMES";
 
 pub struct FrameLog {
     tx: mpsc::Sender<(f32, f32, usize)>,
+    /// When this frame's app code began, how long the last frame's took,
+    /// and the rows it showed.
+    app_started: Option<Instant>,
+    last_app_time: Duration,
+    last_rows: usize,
 }
 
 impl FrameLog {
@@ -53,7 +59,31 @@ impl FrameLog {
                     }
                 }
             })?;
-        Ok(Self { tx })
+        Ok(Self {
+            tx,
+            app_started: None,
+            last_app_time: Duration::ZERO,
+            last_rows: 0,
+        })
+    }
+
+    /// The app's code for this frame begins (`logic()`).
+    pub fn app_code_began(&mut self) {
+        self.app_started = Some(Instant::now());
+    }
+
+    /// The app's code for this frame is done (end of `ui()`); it showed `rows`.
+    pub fn app_code_ended(&mut self, rows: usize) {
+        if let Some(started) = self.app_started.take() {
+            self.last_app_time = started.elapsed();
+            self.last_rows = rows;
+        }
+    }
+
+    /// Records the previous frame: `seconds` as eframe reports it, with the
+    /// app's part and rows noted by [`Self::app_code_ended`].
+    pub fn record_previous_frame(&self, seconds: f32) {
+        self.record(seconds, self.last_app_time.as_secs_f32(), self.last_rows);
     }
 
     /// Records the previous frame's time, in seconds as eframe reports it,
@@ -67,6 +97,18 @@ impl FrameLog {
 mod tests {
     use super::*;
 
+    /// The file's text once it has `lines` lines (or after 10 s).
+    fn written(path: &std::path::Path, lines: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = std::fs::read_to_string(path).unwrap();
+            if text.lines().count() == lines || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     #[test]
     fn each_recorded_frame_is_one_line_in_milliseconds() {
         let dir = tempfile::tempdir().unwrap();
@@ -76,14 +118,25 @@ mod tests {
             log.record(seconds, seconds / 2.0, rows);
         }
         drop(log);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            let text = std::fs::read_to_string(&path).unwrap();
-            if text.lines().count() == 3 || std::time::Instant::now() > deadline {
-                assert_eq!(text, "4.000 2.000 0\n12.500 6.250 2000\n1.000 0.500 7\n");
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        assert_eq!(written(&path, 3), "4.000 2.000 0\n12.500 6.250 2000\n1.000 0.500 7\n");
+    }
+
+    #[test]
+    fn the_previous_frame_is_recorded_with_its_app_time_and_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frames.txt");
+        let mut log = FrameLog::to_file(path.clone()).unwrap();
+        log.app_code_began();
+        std::thread::sleep(Duration::from_millis(20));
+        log.app_code_ended(42);
+        log.record_previous_frame(0.5);
+        drop(log);
+        let text = written(&path, 1);
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(fields.len(), 3, "{text:?}");
+        assert_eq!(fields[0], "500.000");
+        let app_ms: f32 = fields[1].parse().unwrap();
+        assert!((20.0..500.0).contains(&app_ms), "app time {app_ms} ms");
+        assert_eq!(fields[2], "42");
     }
 }
