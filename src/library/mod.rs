@@ -26,7 +26,7 @@ use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use schema::MigrateError;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The database's file name in the data directory.
 pub const LIBRARY_FILE: &str = "library.sqlite3";
@@ -113,10 +113,23 @@ impl Library {
                 source,
             })?;
         }
-        let opened = Connection::open(path).and_then(|mut conn| {
-            configure(&conn)?;
-            Ok(schema::migrate_to(&mut conn, SCHEMA_VERSION).map(|_| conn))
-        });
+        let started = Instant::now();
+        let opened = loop {
+            let opened = Connection::open(path).and_then(|mut conn| {
+                configure(&conn)?;
+                Ok(schema::migrate_to(&mut conn, SCHEMA_VERSION).map(|_| conn))
+            });
+            // While another process creates the file and switches it to WAL,
+            // SQLite can answer "locked" at once, without its busy handler.
+            let busy = match &opened {
+                Err(source) | Ok(Err(MigrateError::Sql(source))) => is_busy(source),
+                _ => false,
+            };
+            if !busy || started.elapsed() >= BUSY_TIMEOUT {
+                break opened;
+            }
+            std::thread::sleep(OPEN_RETRY_PAUSE);
+        };
         let path = path.to_owned();
         match opened {
             Ok(Ok(conn)) => Ok(Self { conn, path }),
@@ -253,6 +266,16 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
+}
+
+/// How long [`Library::open`] waits before trying a locked library again.
+const OPEN_RETRY_PAUSE: Duration = Duration::from_millis(10);
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 fn open_error(path: PathBuf, source: rusqlite::Error) -> LibraryError {

@@ -184,3 +184,30 @@ fn processes_opening_a_new_file_at_once_all_succeed() {
     let conn = Connection::open(&path).unwrap();
     assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
 }
+
+#[test]
+fn processes_opening_a_new_library_at_once_all_get_it() {
+    // Two `picbucket upload` started together on a fresh data folder: one of
+    // them was told "database is locked" while the other set the library up,
+    // and uploaded without remembering anything.
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite3");
+        let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let openers: Vec<_> = (0..4)
+            .map(|n| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::Builder::new()
+                    .name(format!("opener-{n}"))
+                    .spawn(move || {
+                        start.wait();
+                        Library::open(&path).map(|_| ()).map_err(|e| e.to_string())
+                    })
+                    .unwrap()
+            })
+            .collect();
+        for opener in openers {
+            assert_eq!(opener.join().unwrap(), Ok(()), "round {round}");
+        }
+    }
+}
