@@ -1,4 +1,4 @@
-use super::{BufferPool, GRANULE_BYTES, MIN_POOLED_BYTES};
+use super::{BufferPool, GRANULE_BYTES, MIN_POOLED_BYTES, POOL_MAX_BYTES};
 
 const MIB: usize = 1024 * 1024;
 
@@ -81,4 +81,60 @@ fn a_body_returns_its_buffer_when_the_last_clone_is_dropped() {
     assert_eq!(pool.held_bytes(), MIB);
     let reused = pool.take(MIB);
     assert_eq!(reused.as_ptr(), address);
+}
+
+#[test]
+fn buffers_at_the_limits_are_kept() {
+    let pool = BufferPool::new(4 * MIB);
+    // The smallest pooled size and a buffer as large as the whole pool.
+    pool.give_back(Vec::with_capacity(MIN_POOLED_BYTES));
+    assert_eq!(pool.held_bytes(), MIN_POOLED_BYTES);
+    let pool = BufferPool::new(4 * MIB);
+    pool.give_back(Vec::with_capacity(4 * MIB));
+    assert_eq!(pool.held_bytes(), 4 * MIB);
+}
+
+#[test]
+fn a_pool_filled_exactly_to_its_limit_keeps_everything() {
+    let pool = BufferPool::new(4 * MIB);
+    pool.give_back(Vec::with_capacity(2 * MIB));
+    pool.give_back(Vec::with_capacity(2 * MIB));
+    assert_eq!(pool.held_bytes(), 4 * MIB);
+}
+
+#[test]
+fn a_small_file_s_buffer_is_left_to_the_allocator() {
+    // A typical screenshot or icon (tens of KB): malloc reuses those well.
+    let pool = BufferPool::new(POOL_MAX_BYTES);
+    pool.give_back(Vec::with_capacity(100 * 1024));
+    assert_eq!(pool.held_bytes(), 0);
+}
+
+#[test]
+fn the_pool_keeps_the_buffers_of_a_batch_of_full_size_photos() {
+    // Eight uploads in flight of the largest file allowed (5 MB) plus a
+    // stripped copy each would need more; four such buffers must fit.
+    let pool = BufferPool::new(POOL_MAX_BYTES);
+    for _ in 0..4 {
+        pool.give_back(Vec::with_capacity(5 * 1000 * 1000));
+    }
+    assert_eq!(pool.held_bytes(), 4 * 5 * 1000 * 1000);
+}
+
+#[test]
+fn take_gives_a_buffer_with_room_for_the_file() {
+    let buffer = super::take(3 * MIB + 7);
+    assert!(buffer.capacity() >= 3 * MIB + 7, "{}", buffer.capacity());
+    assert!(buffer.is_empty());
+}
+
+#[test]
+fn a_buffer_given_back_to_the_process_pool_is_kept() {
+    // A size no other test or upload uses, larger than any file (5 MB), so
+    // a concurrent take of a smaller buffer prefers any other free one.
+    let buffer = super::take(POOL_MAX_BYTES - GRANULE_BYTES);
+    let address = buffer.as_ptr();
+    super::give_back(buffer);
+    let again = super::take(POOL_MAX_BYTES - GRANULE_BYTES);
+    assert_eq!(again.as_ptr(), address);
 }

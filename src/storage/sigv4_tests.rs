@@ -132,4 +132,27 @@ fn the_keys_are_never_printed() {
     let signer = Signer::new(ACCESS, SECRET);
     let printed = format!("{signer:?}");
     assert!(!printed.contains(ACCESS) && !printed.contains(SECRET), "{printed}");
+    assert!(printed.contains("Signer"), "says what it is: {printed:?}");
+}
+
+#[test]
+fn another_region_on_the_same_day_gets_its_own_key() {
+    // The signing key is kept per day and region: switching regions (a
+    // corrected bucket region) within one day must derive a new one.
+    let signer = Signer::new(ACCESS, SECRET);
+    let now = times()[0];
+    for region in ["us-east-1", "eu-west-1", "us-east-1"] {
+        let path = PATHS[0];
+        let uri = format!("http://127.0.0.1:9000{path}?x-id=GetObject");
+        let request = Request {
+            method: "GET",
+            path,
+            query: &[("x-id", "GetObject")],
+            headers: &[("host", "127.0.0.1:9000")],
+            region,
+            now,
+        };
+        let expected = reference(&request, &uri, Some(Duration::from_secs(3600)));
+        assert_eq!(owned(signer.presign(&request, 3600)), expected, "{region}");
+    }
 }

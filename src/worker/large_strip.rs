@@ -17,6 +17,15 @@ pub(super) fn strip_large(
     path: &Path,
     kind: ImageKind,
 ) -> Result<(StripReport, Option<tempfile::TempPath>), StripError> {
+    strip_large_into(path, kind, &tempfile::env::temp_dir())
+}
+
+/// [`strip_large`] with its copy (if any) made in `temp_dir`.
+fn strip_large_into(
+    path: &Path,
+    kind: ImageKind,
+    temp_dir: &Path,
+) -> Result<(StripReport, Option<tempfile::TempPath>), StripError> {
     let mut same = SameAsFile {
         file: BufReader::new(File::open(path)?),
         scratch: Vec::new(),
@@ -27,9 +36,13 @@ pub(super) fn strip_large(
         Ok(report) if !same.differs && same.file.fill_buf()?.is_empty() => return Ok((report, None)),
         Ok(_) => {}
         Err(_) if same.differs => {}
+        // Damage found while the output still matched: no copy is begun
+        // (for a gigabyte cut short at its end, that would be a gigabyte written).
         Err(error) => return Err(error),
     }
-    let mut copy = tempfile::Builder::new().prefix("picbucket-outgoing-").tempfile()?;
+    let mut copy = tempfile::Builder::new()
+        .prefix("picbucket-outgoing-")
+        .tempfile_in(temp_dir)?;
     let report = strip_metadata(&mut BufReader::new(File::open(path)?), kind, copy.as_file_mut())?;
     Ok((report, Some(copy.into_temp_path())))
 }

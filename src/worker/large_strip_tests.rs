@@ -1,13 +1,14 @@
 //! The compare-first walk: no copy for a file the strip leaves as it is, a
 //! copy equal to an ordinary strip for any other, and damage still reported.
 
-use super::strip_large;
+use super::{SameAsFile, strip_large, strip_large_into};
 use crate::core::ImageKind;
 use crate::core::strip::strip_metadata;
 use crate::test_support::{image_bytes, jpeg_with_gps};
 use image::ImageFormat;
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
+use std::io::{BufReader, Write};
 
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -67,4 +68,34 @@ fn a_damaged_file_is_still_an_error() {
     std::fs::write(&path, &bytes[..bytes.len() - 20]).unwrap();
     let error = strip_large(&path, ImageKind::Png).unwrap_err();
     assert!(error.to_string().contains("truncated"), "{error}");
+}
+
+#[test]
+fn a_damaged_file_is_reported_without_making_a_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let copies = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.png");
+    let bytes = image_bytes(ImageFormat::Png, 60, 40, 5);
+    std::fs::write(&path, &bytes[..bytes.len() - 20]).unwrap();
+    let error = strip_large_into(&path, ImageKind::Png, copies.path()).unwrap_err();
+    assert!(error.to_string().contains("truncated"), "{error}");
+    let made: Vec<_> = std::fs::read_dir(copies.path()).unwrap().collect();
+    assert!(made.is_empty(), "a copy was begun: {made:?}");
+}
+
+#[test]
+fn the_comparing_writer_stops_at_a_byte_that_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("file");
+    std::fs::write(&path, b"abcdef").unwrap();
+    let mut same = SameAsFile {
+        file: BufReader::new(std::fs::File::open(&path).unwrap()),
+        scratch: Vec::new(),
+        differs: false,
+    };
+    same.write_all(b"abc").unwrap();
+    assert!(!same.differs);
+    // As long as the rest of the file, but not the same bytes.
+    assert!(same.write_all(b"deX").is_err());
+    assert!(same.differs);
 }
