@@ -266,9 +266,9 @@ async fn upload_steps(
         () = cancel.cancelled() => return Err(StorageError::Cancelled),
     };
     if let (Some(records), Some(record)) = (&ctx.records, record) {
-        records
-            .note("started job", move |lib, _, now| lib.set_uploading(record, None, now))
-            .await;
+        // Not waited for: the job is in the library already (pending, which
+        // resume treats as uploading), and its end is queued after this.
+        records.note_in_background("started job", move |lib, _, now| lib.set_uploading(record, None, now));
     }
     let total_bytes = ready.outgoing.size_bytes;
     // Stripped bytes made now are held until sent: room for them (and for

@@ -92,6 +92,29 @@ impl Records {
         T: Send + 'static,
         F: FnOnce(&mut Library, &str, i64) -> Result<T, LibraryError> + Send + 'static,
     {
+        self.queue(what, work)?.await.ok().flatten()
+    }
+
+    /// Like [`Records::note`], without waiting for the commit: for a write
+    /// nothing waits on. It is committed before any write queued after it
+    /// (one queue, taken in order), so the job's later states still land
+    /// over it. Each wait cost two thread wake-ups per file; with thousands
+    /// of small uploads, one such wait was about 5% of the client's CPU.
+    pub fn note_in_background<T, F>(&self, what: &'static str, work: F)
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library, &str, i64) -> Result<T, LibraryError> + Send + 'static,
+    {
+        self.queue(what, work);
+    }
+
+    /// Queues `work` for the next commit; the answer comes once it is
+    /// committed (`None` from the answer if it failed or was undone).
+    fn queue<T, F>(&self, what: &'static str, work: F) -> Option<oneshot::Receiver<Option<T>>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library, &str, i64) -> Result<T, LibraryError> + Send + 'static,
+    {
         let (reply, answer) = oneshot::channel();
         let write: QueuedWrite = Box::new(move |library, owner| {
             let result = work(library, owner, now_ms());
@@ -105,6 +128,7 @@ impl Records {
                         None
                     }
                 };
+                // Nobody listens for a write noted in the background.
                 reply.send(value).ok();
             })
         });
@@ -112,7 +136,7 @@ impl Records {
             tracing::warn!(what, "the library could not record this: its task has stopped");
             return None;
         }
-        answer.await.ok().flatten()
+        Some(answer)
     }
 }
 
@@ -173,3 +197,7 @@ async fn commit_in_batches(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod tests;
