@@ -114,7 +114,7 @@ impl Signer {
     fn signature(&self, canonical_request: &str, now: SystemTime, date_time: &str, date: &str, region: &str) -> String {
         let string_to_sign = format!(
             "{ALGORITHM}\n{date_time}\n{date}/{region}/s3/aws4_request\n{}",
-            hex(&Sha256::digest(canonical_request.as_bytes()))
+            hex::encode(Sha256::digest(canonical_request.as_bytes()))
         );
         let mut cached = self.key.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let fresh = cached.as_ref().is_some_and(|(d, r, _)| d == date && r == region);
@@ -127,10 +127,6 @@ impl Signer {
         let key = cached.as_ref().map(|(_, _, key)| key.as_slice()).unwrap_or_default();
         calculate_signature(key, string_to_sign.as_bytes())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `YYYYMMDDTHHMMSSZ` and `YYYYMMDD` (UTC) of `now`.

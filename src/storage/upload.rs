@@ -380,7 +380,7 @@ fn etag_is_md5(etag: Option<&str>, digest: &Digest) -> bool {
     let (Some(etag), Ok(raw)) = (etag, aws_smithy_types::base64::decode(&digest.base64)) else {
         return false;
     };
-    let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(raw);
     etag.trim_matches('"').eq_ignore_ascii_case(&hex)
 }
 

@@ -166,7 +166,7 @@ fn strip_with<R: Input, W: Write>(
         bytes_written: sink.written,
         sha256_hex: sink
             .hasher
-            .map(|hasher| hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+            .map(|hasher| hex::encode(hasher.finalize()))
             .unwrap_or_default(),
     })
 }
