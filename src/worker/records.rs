@@ -4,11 +4,13 @@
 //! logged and the upload goes on without a record.
 //!
 //! The jobs' own writes ([`Records::note`]: new job, started, done…) go
-//! through one queue and are committed together: while one transaction
-//! runs, the writes of other uploads wait and then share the next one. Each
-//! caller still returns only once its write is committed, so a job is in the
-//! library before its first byte is sent; with thousands of small files this
-//! is one commit per batch instead of three per file.
+//! through one queue and are committed together, in the order noted: while
+//! one transaction runs, the writes of other uploads wait and then share the
+//! next one. [`Records::note`] returns only once its write is committed, so
+//! a job is in the library before its first byte is sent; with thousands of
+//! small files this is one commit per batch instead of three per file. A
+//! write nothing depends on ([`Records::note_in_background`]) is queued the
+//! same way without being waited for.
 
 use crate::library::{Library, LibraryError, now_ms};
 use std::path::PathBuf;
