@@ -153,6 +153,9 @@ impl Write for SpliceRecorder<'_> {
     }
 }
 
+#[path = "splice_assemble.rs"]
+mod assemble;
+
 #[cfg(test)]
 #[path = "splice_tests.rs"]
 mod tests;

@@ -192,3 +192,24 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
         })
         .collect()
 }
+
+/// A PNG chunk with its length and CRC.
+pub fn chunk(chunk_type: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(chunk_type);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&(!super::png::crc32(super::png::crc32(!0, chunk_type), data)).to_be_bytes());
+    out
+}
+
+/// Inserts `chunks` just before IEND.
+pub fn before_iend(png: &[u8], chunks: &[Vec<u8>]) -> Vec<u8> {
+    let (body, iend) = png.split_at(png.len() - 12);
+    assert_eq!(&iend[4..8], b"IEND");
+    let mut out = body.to_vec();
+    for c in chunks {
+        out.extend_from_slice(c);
+    }
+    out.extend_from_slice(iend);
+    out
+}

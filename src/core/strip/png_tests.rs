@@ -1,30 +1,9 @@
 use super::super::fixtures::*;
 use super::super::{MetadataKind, StripError, primary_image_end, strip_metadata};
-use super::crc32;
 use crate::core::ImageKind;
 use image::ImageFormat;
 use image::metadata::Orientation;
 use std::io::Cursor;
-
-fn chunk(chunk_type: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut out = (data.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(chunk_type);
-    out.extend_from_slice(data);
-    out.extend_from_slice(&(!crc32(crc32(!0, chunk_type), data)).to_be_bytes());
-    out
-}
-
-/// Inserts `chunks` just before IEND.
-fn before_iend(png: &[u8], chunks: &[Vec<u8>]) -> Vec<u8> {
-    let (body, iend) = png.split_at(png.len() - 12);
-    assert_eq!(&iend[4..8], b"IEND");
-    let mut out = body.to_vec();
-    for c in chunks {
-        out.extend_from_slice(c);
-    }
-    out.extend_from_slice(iend);
-    out
-}
 
 /// ImageMagick's hex form of an EXIF profile in a tEXt chunk.
 fn raw_profile(tiff: &[u8]) -> Vec<u8> {
