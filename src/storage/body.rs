@@ -29,10 +29,25 @@ static BODY_BUDGET: Semaphore = Semaphore::const_new(BODY_BUDGET_KIB as usize);
 /// send). A body larger than the whole budget takes all of it. (`None` only
 /// if the semaphore were closed, which this static never is.)
 pub(crate) async fn body_budget(len: u64) -> Option<SemaphorePermit<'static>> {
-    let kib = u32::try_from(len.div_ceil(1024))
-        .unwrap_or(u32::MAX)
-        .min(BODY_BUDGET_KIB);
-    BODY_BUDGET.acquire_many(kib).await.ok()
+    BODY_BUDGET.acquire_many(kib_within(len, BODY_BUDGET_KIB)).await.ok()
+}
+
+/// KiB of checked files a worker keeps in memory for their uploads (64 MiB,
+/// as much as [`BODY_BUDGET_KIB`] lets uploads read): a file uploaded right
+/// after its check is read once, and the bytes the check walked and hashed
+/// are the bytes sent. Checks wait for room, so they run only this far ahead
+/// of the uploads. Apart from the body budget on purpose: an upload holding a
+/// slot may wait for body room, and a checked file holding this room waits
+/// for a slot, so one budget for both could leave each waiting for the other.
+pub(crate) const HELD_BUDGET_KIB: u32 = 64 * 1024;
+
+/// KiB each kept file takes at least, so that at most 128 small files wait
+/// in memory (enough to keep 64 uploads at once busy).
+pub(crate) const HELD_MIN_KIB: u32 = HELD_BUDGET_KIB / 128;
+
+/// The KiB `len` bytes take of a budget of `budget_kib` (all of it at most).
+pub(crate) fn kib_within(len: u64, budget_kib: u32) -> u32 {
+    u32::try_from(len.div_ceil(1024)).unwrap_or(u32::MAX).min(budget_kib)
 }
 
 /// Size and modification time when the upload began: a file that changes

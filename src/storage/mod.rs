@@ -30,7 +30,7 @@ mod upload;
 mod verified_fs;
 
 pub use body::IN_MEMORY_MAX_BYTES;
-pub(crate) use body::body_budget;
+pub(crate) use body::{HELD_BUDGET_KIB, HELD_MIN_KIB, body_budget, kib_within};
 pub use client::S3Store;
 pub use connect::connect;
 pub use error::{NetProblem, StorageError, TlsProblem};

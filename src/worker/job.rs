@@ -14,7 +14,7 @@ use crate::worker::event::{Event, SignedLink};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 pub(crate) use crate::worker::job_library::finish_already_stored;
 use crate::worker::job_library::{finish, note_multipart, record_job};
-use crate::worker::outgoing::{Outgoing, bytes_to_send, modified_ms, prepare_outgoing};
+use crate::worker::outgoing::{Outgoing, bytes_to_send, modified_ms, prepare_outgoing, room_to_hold};
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
 use std::path::{Path, PathBuf};
@@ -37,6 +37,8 @@ pub struct JobContext {
     pub upload_slots: Arc<Semaphore>,
     pub validation_slots: Arc<Semaphore>,
     pub thumbnail_slots: Arc<Semaphore>,
+    /// Room (KiB) for checked files kept in memory until their upload.
+    pub held_room: Arc<Semaphore>,
     pub thumbnails: bool,
     /// Fired when the worker quits: a job stopped by it stays unfinished in
     /// the library (for `resume`) instead of being marked cancelled.
@@ -71,7 +73,7 @@ pub async fn validate_then_maybe_upload(
     cancel: CancellationToken,
 ) {
     let rules = ValidationRules::from(&ctx.config.upload);
-    let Some(ready) = check(&ctx, id, &path, name, &rules, &cancel).await else {
+    let Some(ready) = check(&ctx, id, &path, name, &rules, &cancel, auto_upload).await else {
         return;
     };
     // The job table learns each state before the event that shows it, so a
@@ -99,8 +101,9 @@ pub async fn validate_then_maybe_upload(
 }
 
 /// Validates and hashes the file on the blocking pool, a few files at a
-/// time however many were dropped. `None` when it was rejected or cancelled
-/// (the event is sent here).
+/// time however many were dropped. With `upload_next` (the upload follows at
+/// once) a small file's bytes are kept for it, which may wait for room.
+/// `None` when it was rejected or cancelled (the event is sent here).
 pub(crate) async fn check(
     ctx: &JobContext,
     id: JobId,
@@ -108,6 +111,7 @@ pub(crate) async fn check(
     name: String,
     rules: &ValidationRules,
     cancel: &CancellationToken,
+    upload_next: bool,
 ) -> Option<ReadyImage> {
     let _slot = tokio::select! {
         slot = ctx.validation_slots.clone().acquire_owned() => slot.ok()?,
@@ -121,6 +125,7 @@ pub(crate) async fn check(
         let path = path.to_owned();
         let rules = rules.clone();
         let strip = ctx.config.upload.strip_metadata;
+        let (held_room, cancel, quitting) = (ctx.held_room.clone(), cancel.clone(), ctx.quitting.clone());
         tokio::task::spawn_blocking(move || {
             // Stripping walks the whole file and finds a truncated one itself.
             let image = if strip {
@@ -129,7 +134,10 @@ pub(crate) async fn check(
                 validate(&path, &rules)?
             };
             let mtime_ms = modified_ms(&path);
-            let outgoing = prepare_outgoing(&image, strip)?;
+            let room = upload_next
+                .then(|| room_to_hold(&held_room, image.size_bytes, &cancel, &quitting))
+                .flatten();
+            let outgoing = prepare_outgoing(&image, strip, room)?;
             Ok::<_, crate::core::Rejection>((image, outgoing, mtime_ms))
         })
         .await
@@ -249,6 +257,9 @@ pub async fn upload(
         size_bytes: ready.outgoing.size_bytes,
         sha256: ready.outgoing.sha256_hex.clone(),
     };
+    // Bytes kept from the check give their room to the next check now, not
+    // after the library has recorded the result.
+    drop(ready);
     finish(&ctx, id, record.map(|r| (r, sent)), store, key, result).await;
 }
 
@@ -278,7 +289,9 @@ async fn upload_steps(
     } else {
         None
     };
-    let prepared = if ready.outgoing.strips_on_send() {
+    let prepared = if let Some(held) = ready.outgoing.held_bytes() {
+        Some(held.clone())
+    } else if ready.outgoing.strips_on_send() {
         let (outgoing, size, mtime) = (ready.outgoing.clone(), ready.image.size_bytes, ready.mtime_ms);
         tokio::task::spawn_blocking(move || bytes_to_send(&outgoing, size, mtime))
             .await

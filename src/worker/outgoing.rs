@@ -1,6 +1,11 @@
 //! What an upload sends: the checked file as it is, or the file without its
 //! private metadata; with the size and SHA-256 of those bytes.
 //!
+//! A small file uploaded right after its check is read once: the bytes the
+//! check made and hashed are kept ([`Held`]) and sent, in room the worker
+//! bounds (see `HELD_BUDGET_KIB`). Otherwise (a file waiting for Start,
+//! or one too large to keep):
+//!
 //! Small files (up to `IN_MEMORY_MAX_BYTES`) are only walked when checked,
 //! to learn what stripping removes, the size and hash of the result, and
 //! which ranges of the file make it up ([`Splice`]); the stripped bytes are
@@ -13,7 +18,7 @@
 use crate::core::splice::{Splice, SpliceRecorder};
 use crate::core::strip::{StripError, StripReport, strip_bytes, strip_bytes_unhashed};
 use crate::core::{ImageKind, Rejection, ValidatedImage};
-use crate::storage::{IN_MEMORY_MAX_BYTES, StorageError, buffers};
+use crate::storage::{HELD_BUDGET_KIB, HELD_MIN_KIB, IN_MEMORY_MAX_BYTES, StorageError, buffers, kib_within};
 use crate::worker::large_strip::strip_large;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -21,40 +26,98 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
 
 /// The bytes an upload sends.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     original: PathBuf,
-    /// A stripped copy of a large file, deleted when the last clone is dropped.
-    copy: Option<Arc<tempfile::TempPath>>,
-    /// A small file whose stripped bytes differ from the file: how they are
-    /// made in memory just before sending.
-    remake: Option<Remake>,
+    made: Made,
     pub size_bytes: u64,
     pub sha256_hex: String,
     pub stripped: Option<StripReport>,
 }
 
+/// Where the bytes to send come from.
+#[derive(Clone, Debug)]
+enum Made {
+    /// The checked file, as it is.
+    Original,
+    /// A stripped copy of a large file, deleted when the last clone is dropped.
+    Copy(Arc<tempfile::TempPath>),
+    /// A small file whose stripped bytes differ from the file: how they are
+    /// made in memory just before sending.
+    Remake(Remake),
+    /// The bytes to send, made by the check and kept for the upload.
+    Held(Arc<Held>),
+}
+
 impl Outgoing {
     /// The file the upload reads (the original, or the stripped copy).
     pub fn path(&self) -> &Path {
-        self.copy.as_deref().map_or(&self.original, |copy| copy.as_ref())
+        match &self.made {
+            Made::Copy(copy) => copy,
+            _ => &self.original,
+        }
+    }
+
+    /// The bytes to send when the check kept them (no file is read to send them).
+    pub fn held_bytes(&self) -> Option<&Bytes> {
+        match &self.made {
+            Made::Held(held) => Some(&held.bytes),
+            _ => None,
+        }
     }
 
     /// True when [`bytes_to_send`] makes the bytes (a small file stripped in memory).
     pub fn strips_on_send(&self) -> bool {
-        self.remake.is_some()
+        matches!(self.made, Made::Remake(_))
     }
 
     /// Bytes [`bytes_to_send`] holds in memory for a file of `checked_size`.
     pub fn memory_to_send(&self, checked_size: u64) -> u64 {
-        match self.remake {
-            None => 0,
-            Some(Remake::Splice(_)) => self.size_bytes,
-            Some(Remake::Walk(_)) => checked_size.saturating_add(self.size_bytes),
+        match self.made {
+            Made::Remake(Remake::Splice(_)) => self.size_bytes,
+            Made::Remake(Remake::Walk(_)) => checked_size.saturating_add(self.size_bytes),
+            Made::Original | Made::Copy(_) | Made::Held(_) => 0,
         }
     }
+}
+
+/// Bytes kept from the check, with their room in the worker's budget (given
+/// back when the last clone is dropped, after the upload).
+#[derive(Debug)]
+struct Held {
+    bytes: Bytes,
+    _room: OwnedSemaphorePermit,
+}
+
+/// Room in `budget` to keep a checked file of `size_bytes` for its upload:
+/// at once when there is some, else when uploads have given enough back.
+/// `None` for a file too large to keep, or when `cancel` or `quitting` fires
+/// first. Called on a blocking thread (a check's), which it may park.
+pub fn room_to_hold(
+    budget: &Arc<Semaphore>,
+    size_bytes: u64,
+    cancel: &CancellationToken,
+    quitting: &CancellationToken,
+) -> Option<OwnedSemaphorePermit> {
+    if size_bytes > IN_MEMORY_MAX_BYTES {
+        return None;
+    }
+    let kib = kib_within(size_bytes, HELD_BUDGET_KIB).max(HELD_MIN_KIB);
+    if let Ok(room) = budget.clone().try_acquire_many_owned(kib) {
+        return Some(room);
+    }
+    let (budget, cancel, quitting) = (budget.clone(), cancel.clone(), quitting.clone());
+    tokio::runtime::Handle::try_current().ok()?.block_on(async move {
+        tokio::select! {
+            room = budget.acquire_many_owned(kib) => room.ok(),
+            () = cancel.cancelled() => None,
+            () = quitting.cancelled() => None,
+        }
+    })
 }
 
 /// How a small file's stripped bytes are made at send time.
@@ -68,18 +131,24 @@ enum Remake {
 
 /// Reads the checked file once more: walking it through the metadata
 /// stripper (into a temporary copy for large files that change), or hashing
-/// it as it is.
-/// Reads go through fixed buffers, so memory stays small for any file size.
-pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing, Rejection> {
+/// it as it is. With `room` (see [`room_to_hold`]) the bytes to send are kept.
+/// Otherwise reads go through fixed buffers, so memory stays small for any file size.
+pub fn prepare_outgoing(
+    image: &ValidatedImage,
+    strip: bool,
+    room: Option<OwnedSemaphorePermit>,
+) -> Result<Outgoing, Rejection> {
     let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
     let mut outgoing = Outgoing {
         original: image.path.clone(),
-        copy: None,
-        remake: None,
+        made: Made::Original,
         size_bytes: image.size_bytes,
         sha256_hex: String::new(),
         stripped: None,
     };
+    if let Some(room) = room.filter(|_| image.size_bytes <= IN_MEMORY_MAX_BYTES) {
+        return hold(image, strip, room, outgoing);
+    }
     if !strip {
         outgoing.sha256_hex = sha256_file(&image.path).map_err(unreadable)?;
         return Ok(outgoing);
@@ -103,18 +172,66 @@ pub fn prepare_outgoing(image: &ValidatedImage, strip: bool) -> Result<Outgoing,
                 .as_ref()
                 .is_some_and(|splice| splice.is_whole_file(image.size_bytes));
         if !whole_file {
-            outgoing.remake = Some(splice.map_or(Remake::Walk(image.kind), |splice| Remake::Splice(Arc::new(splice))));
+            let remake = splice.map_or(Remake::Walk(image.kind), |splice| Remake::Splice(Arc::new(splice)));
+            outgoing.made = Made::Remake(remake);
         }
         buffers::give_back(original);
         report
     } else {
         let (report, copy) = strip_large(&image.path, image.kind).map_err(strip_rejection)?;
-        outgoing.copy = copy.map(Arc::new);
+        if let Some(copy) = copy {
+            outgoing.made = Made::Copy(Arc::new(copy));
+        }
         report
     };
     outgoing.size_bytes = report.bytes_written;
     outgoing.sha256_hex = report.sha256_hex.clone();
     outgoing.stripped = Some(report);
+    Ok(outgoing)
+}
+
+/// The bytes to send made from one read of the file, and kept.
+fn hold(
+    image: &ValidatedImage,
+    strip: bool,
+    room: OwnedSemaphorePermit,
+    mut outgoing: Outgoing,
+) -> Result<Outgoing, Rejection> {
+    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
+    let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
+    std::fs::File::open(&image.path)
+        .map_err(unreadable)?
+        .take(IN_MEMORY_MAX_BYTES + 1)
+        .read_to_end(&mut original)
+        .map_err(unreadable)?;
+    if original.len() as u64 != image.size_bytes {
+        // Its size was checked against the limit; these bytes were not.
+        return Err(Rejection::Unreadable("the file changed while it was checked".into()));
+    }
+    let bytes = if strip {
+        let mut recorder = SpliceRecorder::new(&original);
+        let report = strip_bytes(&original, image.kind, &mut recorder).map_err(strip_rejection)?;
+        let splice = recorder.finish();
+        let (kind, stripped_len) = (image.kind, report.bytes_written);
+        outgoing.sha256_hex = report.sha256_hex.clone();
+        outgoing.stripped = Some(report);
+        // Made inside the buffer read: of a photo, only the bytes before the
+        // picture move. Otherwise walked again into a buffer of its own.
+        match splice.and_then(|splice| splice.assemble_in_place(&mut original)) {
+            Some(range) => buffers::into_bytes(original).slice(range),
+            None => {
+                let mut stripped = buffers::take(usize::try_from(stripped_len).unwrap_or(0));
+                strip_bytes_unhashed(&original, kind, &mut stripped).map_err(strip_rejection)?;
+                buffers::give_back(original);
+                buffers::into_bytes(stripped)
+            }
+        }
+    } else {
+        outgoing.sha256_hex = hex::encode(Sha256::digest(&original));
+        buffers::into_bytes(original)
+    };
+    outgoing.size_bytes = bytes.len() as u64;
+    outgoing.made = Made::Held(Arc::new(Held { bytes, _room: room }));
     Ok(outgoing)
 }
 
@@ -129,17 +246,20 @@ fn strip_rejection(error: StripError) -> Rejection {
     }
 }
 
-/// The bytes to send for a small file whose stripped form differs from it,
-/// made now from the file; `None` when the upload reads its file itself. The
-/// file must still have the size and modification time it had when checked
-/// (`mtime_ms`), and the result the size recorded then.
+/// The bytes to send: those the check kept, or, for a small file whose
+/// stripped form differs from it, made now from the file; `None` when the
+/// upload reads its file itself. A file read now must still have the size and
+/// modification time it had when checked (`mtime_ms`), and the result the
+/// size recorded then.
 pub fn bytes_to_send(
     outgoing: &Outgoing,
     checked_size: u64,
     mtime_ms: Option<i64>,
 ) -> Result<Option<Bytes>, StorageError> {
-    let Some(remake) = &outgoing.remake else {
-        return Ok(None);
+    let remake = match &outgoing.made {
+        Made::Held(held) => return Ok(Some(held.bytes.clone())),
+        Made::Remake(remake) => remake,
+        Made::Original | Made::Copy(_) => return Ok(None),
     };
     let io = |e: std::io::Error| StorageError::File { detail: e.to_string() };
     let mut file = std::fs::File::open(&outgoing.original).map_err(io)?;

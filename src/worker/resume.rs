@@ -155,7 +155,17 @@ pub async fn finish_job(
         store.abort_multipart(&record.object_key, upload_id).await;
     }
     let rules = crate::core::ValidationRules::from(&ctx.config.upload);
-    let Some(ready) = job::check(&ctx, id, &record.source_path, record.file_name.clone(), &rules, &cancel).await else {
+    let Some(ready) = job::check(
+        &ctx,
+        id,
+        &record.source_path,
+        record.file_name.clone(),
+        &rules,
+        &cancel,
+        true,
+    )
+    .await
+    else {
         return;
     };
     if record

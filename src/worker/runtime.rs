@@ -7,7 +7,7 @@
 use crate::core::Config;
 use crate::core::thumbnail::Thumbnail;
 use crate::library::RecordId;
-use crate::storage::{S3Store, StorageError};
+use crate::storage::{HELD_BUDGET_KIB, S3Store, StorageError};
 use crate::worker::command::{Command, Envelope, JobId};
 use crate::worker::destinations::{Destination, Destinations, PendingStore, StoreChoice};
 use crate::worker::event::{Event, Failure, StoreInfo};
@@ -65,6 +65,7 @@ pub(crate) struct Worker {
     upload_slots: Arc<Semaphore>,
     validation_slots: Arc<Semaphore>,
     thumbnail_slots: Arc<Semaphore>,
+    held_room: Arc<Semaphore>,
     pub(super) quitting: CancellationToken,
     pub internal: InternalSender,
     /// Where pasted screenshots are saved.
@@ -92,6 +93,7 @@ pub async fn run(
         upload_slots: Arc::new(Semaphore::new(config.upload.concurrency.max(1))),
         validation_slots: Arc::new(Semaphore::new(VALIDATIONS_AT_ONCE)),
         thumbnail_slots: Arc::new(Semaphore::new(2)),
+        held_room: Arc::new(Semaphore::new(HELD_BUDGET_KIB as usize)),
         config: config.clone(),
         sink,
         store: PendingStore::ready(StoreChoice::Failed(StorageError::Config {
@@ -270,6 +272,7 @@ impl Worker {
             upload_slots: self.upload_slots.clone(),
             validation_slots: self.validation_slots.clone(),
             thumbnail_slots: self.thumbnail_slots.clone(),
+            held_room: self.held_room.clone(),
             thumbnails: self.options.thumbnails,
             quitting: self.quitting.clone(),
             updates: self.internal.clone(),

@@ -41,6 +41,8 @@ pub enum Fault {
     HideChecksumEcho,
     /// Forward it after a pause of [`DELAY`], like a slow network.
     Delay,
+    /// Forward it once the test opens the gate ([`FaultProxy::open_gate`]).
+    Gated,
 }
 
 /// How long [`Fault::Delay`] holds a request.
@@ -84,6 +86,7 @@ pub struct FaultProxy {
     addr: SocketAddr,
     log: Arc<Mutex<Vec<(RequestHead, Fault)>>>,
     shutdown: CancellationToken,
+    gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl FaultProxy {
@@ -102,7 +105,8 @@ impl FaultProxy {
         let shutdown = CancellationToken::new();
         let plan: Plan = Arc::new(plan);
         let bodies = Arc::new(AtomicUsize::new(0));
-        let (log2, shutdown2) = (log.clone(), shutdown.clone());
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let (log2, shutdown2, gate2) = (log.clone(), shutdown.clone(), gate.clone());
         runtime.spawn(async move {
             loop {
                 let socket = tokio::select! {
@@ -113,8 +117,9 @@ impl FaultProxy {
                     () = shutdown2.cancelled() => break,
                 };
                 let (plan, bodies, log, shutdown) = (plan.clone(), bodies.clone(), log2.clone(), shutdown2.clone());
+                let gate = gate2.clone();
                 tokio::spawn(async move {
-                    let work = handle(socket, upstream, plan, bodies, log);
+                    let work = handle(socket, upstream, plan, bodies, log, gate);
                     tokio::select! {
                         _ = tokio::time::timeout(CONNECTION_LIMIT, work) => {}
                         () = shutdown.cancelled() => {}
@@ -122,7 +127,17 @@ impl FaultProxy {
                 });
             }
         });
-        Self { addr, log, shutdown }
+        Self {
+            addr,
+            log,
+            shutdown,
+            gate,
+        }
+    }
+
+    /// Lets every [`Fault::Gated`] request through, held and to come.
+    pub fn open_gate(&self) {
+        self.gate.add_permits(tokio::sync::Semaphore::MAX_PERMITS / 2);
     }
 
     /// The address to use as the S3 endpoint.
@@ -167,6 +182,7 @@ async fn handle(
     plan: Plan,
     bodies: Arc<AtomicUsize>,
     log: Arc<Mutex<Vec<(RequestHead, Fault)>>>,
+    gate: Arc<tokio::sync::Semaphore>,
 ) -> std::io::Result<()> {
     let Some((mut head, mut buffered)) = read_head(&mut client).await? else {
         return Ok(());
@@ -212,6 +228,9 @@ async fn handle(
                 _ => tokio::time::sleep(STALL).await,
             }
             return Ok(());
+        }
+        Fault::Gated => {
+            let _open = gate.acquire().await;
         }
         Fault::Pass | Fault::FlipByte | Fault::HideChecksumEcho | Fault::Delay => {}
     }
