@@ -20,11 +20,11 @@ struct Move {
 impl Splice {
     /// Makes the bytes inside `buf` (the whole file the splice was recorded
     /// from) and returns where they now are. `None`, with `buf` untouched,
-    /// when the file's pieces are not in order within `buf`, or when neither
-    /// packing them towards the start nor towards the end can move every
-    /// piece before something is written over it.
+    /// when a file piece lies outside `buf`, or when neither packing the
+    /// pieces towards the start nor towards the end can move every piece
+    /// before something is written over it.
     pub fn assemble_in_place(&self, buf: &mut [u8]) -> Option<Range<usize>> {
-        let pieces = self.pieces_in_order(buf.len())?;
+        let pieces = self.pieces_within(buf.len())?;
         let len = usize::try_from(self.len).ok()?;
         let plans = [towards_start(&pieces, buf.len()), towards_end(&pieces, len, buf.len())];
         let plan = plans.into_iter().flatten().min_by_key(|plan| plan.bytes_moved)?;
@@ -37,8 +37,7 @@ impl Splice {
         };
         for m in order {
             match m.from {
-                Some(from) if from != m.to => buf.copy_within(from..from + m.len, m.to),
-                Some(_) => {}
+                Some(from) => buf.copy_within(from..from + m.len, m.to),
                 None => {
                     buf[m.to..m.to + m.len].copy_from_slice(&self.literals[m.literal_start..m.literal_start + m.len])
                 }
@@ -47,19 +46,18 @@ impl Splice {
         Some(plan.start..plan.start + len)
     }
 
-    /// The parts as moves without a destination yet; `None` unless the file
-    /// pieces lie in `buf_len` in increasing, non-overlapping order.
-    fn pieces_in_order(&self, buf_len: usize) -> Option<Vec<Move>> {
-        let mut file_end = 0;
+    /// The parts as moves without a destination yet; `None` unless every
+    /// file piece lies within `buf_len`. (Their order is free: a layout that
+    /// passes the checks below writes over no piece before it has moved.)
+    fn pieces_within(&self, buf_len: usize) -> Option<Vec<Move>> {
         let mut pieces = Vec::with_capacity(self.parts.len());
         for part in &self.parts {
             pieces.push(match *part {
                 Part::File { offset, len } => {
                     let (from, len) = (usize::try_from(offset).ok()?, usize::try_from(len).ok()?);
-                    if from < file_end || from.checked_add(len)? > buf_len {
+                    if from.checked_add(len)? > buf_len {
                         return None;
                     }
-                    file_end = from + len;
                     Move {
                         from: Some(from),
                         literal_start: 0,
@@ -86,6 +84,7 @@ enum Direction {
 }
 
 struct Plan {
+    /// Only the pieces that change place (and the literal bytes).
     moves: Vec<Move>,
     start: usize,
     bytes_moved: usize,
@@ -140,8 +139,8 @@ fn place(
         }
         if piece.from != Some(to) {
             bytes_moved += piece.len;
+            moves.push(Move { to, ..*piece });
         }
-        moves.push(Move { to, ..*piece });
         to += piece.len;
     }
     Some(Plan {

@@ -171,7 +171,7 @@ fn a_literal_before_the_first_piece_needs_room_before_it() {
 }
 
 #[test]
-fn pieces_out_of_order_or_past_the_buffer_are_refused() {
+fn pieces_past_the_buffer_or_overlapping_are_refused() {
     let backwards = Splice {
         parts: vec![Part::File { offset: 5, len: 5 }, Part::File { offset: 0, len: 5 }],
         literals: Vec::new(),
@@ -179,8 +179,10 @@ fn pieces_out_of_order_or_past_the_buffer_are_refused() {
     };
     let original: Vec<u8> = (0..10).collect();
     assert_eq!(assembled(&backwards, &original), (original.clone(), None));
+    // Packed towards the start, the second piece would be copied from past
+    // the buffer's end.
     let past_the_end = Splice {
-        parts: vec![Part::File { offset: 6, len: 5 }],
+        parts: vec![Part::File { offset: 0, len: 2 }, Part::File { offset: 9, len: 3 }],
         literals: Vec::new(),
         len: 5,
     };
@@ -215,4 +217,47 @@ fn of_two_layouts_the_one_moving_fewer_bytes_is_taken() {
     let (buf, range) = assembled(&splice, &original);
     assert_eq!(range, Some(0..8));
     assert_eq!(buf, [0, 1, 2, 3, 4, 7, 8, 9, 8, 9]);
+}
+
+#[test]
+fn towards_the_end_the_last_piece_stays_even_before_bytes_dropped_at_the_end() {
+    // 3 bytes, a gap of 2, 5 bytes, then 2 bytes dropped.
+    let splice = Splice {
+        parts: vec![Part::File { offset: 0, len: 3 }, Part::File { offset: 5, len: 5 }],
+        literals: Vec::new(),
+        len: 8,
+    };
+    let original: Vec<u8> = (0..12).collect();
+    let (buf, range) = assembled(&splice, &original);
+    assert_eq!(range, Some(2..10));
+    assert_eq!(buf, [0, 1, 0, 1, 2, 5, 6, 7, 8, 9, 10, 11]);
+}
+
+#[test]
+fn literal_bytes_after_the_last_piece_must_end_within_the_buffer() {
+    let splice = Splice {
+        parts: vec![Part::File { offset: 0, len: 8 }, Part::Literal { start: 0, len: 4 }],
+        literals: vec![1; 4],
+        len: 12,
+    };
+    let original: Vec<u8> = (0..10).collect();
+    assert_eq!(assembled(&splice, &original), (original.clone(), None));
+}
+
+#[test]
+fn towards_the_end_nothing_is_written_over_the_piece_before_it_moves() {
+    // One byte at 4, two literal bytes, the bytes at 6..8: towards the end
+    // the literal would land on the byte at 4 before it moved; towards the
+    // start it would land on the piece at 6.
+    let splice = Splice {
+        parts: vec![
+            Part::File { offset: 4, len: 1 },
+            Part::Literal { start: 0, len: 2 },
+            Part::File { offset: 6, len: 2 },
+        ],
+        literals: vec![0xAA; 2],
+        len: 5,
+    };
+    let original: Vec<u8> = (0..8).collect();
+    assert_eq!(assembled(&splice, &original), (original.clone(), None));
 }
