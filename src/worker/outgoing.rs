@@ -158,12 +158,7 @@ pub fn prepare_outgoing(
         // memory, recording which of the file's bytes the walk writes: when
         // that is all of them, the file itself is sent and nothing is made
         // again at send time.
-        let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
-        std::fs::File::open(&image.path)
-            .map_err(unreadable)?
-            .take(IN_MEMORY_MAX_BYTES + 1)
-            .read_to_end(&mut original)
-            .map_err(unreadable)?;
+        let original = read_small_file(image)?;
         let mut recorder = SpliceRecorder::new(&original);
         let report = strip_bytes(&original, image.kind, &mut recorder).map_err(strip_rejection)?;
         let splice = recorder.finish();
@@ -197,13 +192,7 @@ fn hold(
     room: OwnedSemaphorePermit,
     mut outgoing: Outgoing,
 ) -> Result<Outgoing, Rejection> {
-    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
-    let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
-    std::fs::File::open(&image.path)
-        .map_err(unreadable)?
-        .take(IN_MEMORY_MAX_BYTES + 1)
-        .read_to_end(&mut original)
-        .map_err(unreadable)?;
+    let mut original = read_small_file(image)?;
     if original.len() as u64 != image.size_bytes {
         // Its size was checked against the limit; these bytes were not.
         return Err(Rejection::Unreadable("the file changed while it was checked".into()));
@@ -233,6 +222,19 @@ fn hold(
     outgoing.size_bytes = bytes.len() as u64;
     outgoing.made = Made::Held(Arc::new(Held { bytes, _room: room }));
     Ok(outgoing)
+}
+
+/// A checked file up to [`IN_MEMORY_MAX_BYTES`] read into a pooled buffer;
+/// one byte more is asked for, so a file grown past that shows.
+fn read_small_file(image: &ValidatedImage) -> Result<Vec<u8>, Rejection> {
+    let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
+    let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
+    std::fs::File::open(&image.path)
+        .map_err(unreadable)?
+        .take(IN_MEMORY_MAX_BYTES + 1)
+        .read_to_end(&mut original)
+        .map_err(unreadable)?;
+    Ok(original)
 }
 
 fn strip_rejection(error: StripError) -> Rejection {

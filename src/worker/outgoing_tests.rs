@@ -257,3 +257,115 @@ fn a_file_that_changes_size_while_it_is_checked_is_refused() {
         Rejection::Unreadable("the file changed while it was checked".into())
     );
 }
+
+/// A PNG of exactly `size` bytes (a private chunk pads it), with a text
+/// chunk (dropped by the strip) when `with_text`.
+fn png_of_size(size: usize, with_text: bool) -> Vec<u8> {
+    use crate::core::strip::fixtures::{before_iend, chunk};
+    let base = crate::test_support::image_bytes(ImageFormat::Png, 20, 10, 1);
+    let text = if with_text {
+        chunk(b"tEXt", b"Comment\0hi")
+    } else {
+        Vec::new()
+    };
+    let padding = size - base.len() - text.len() - 12;
+    let mut chunks = vec![chunk(b"npAd", &vec![7; padding])];
+    if with_text {
+        chunks.insert(0, text);
+    }
+    let png = before_iend(&base, &chunks);
+    assert_eq!(png.len(), size);
+    png
+}
+
+fn roomy_rules() -> ValidationRules {
+    ValidationRules {
+        max_size_bytes: 64 * 1024 * 1024,
+        ..ValidationRules::default()
+    }
+}
+
+#[test]
+fn a_file_of_exactly_the_in_memory_limit_is_read_whole_and_one_grown_past_it_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("limit.png");
+    let png = png_of_size(IN_MEMORY_MAX_BYTES as usize, false);
+    std::fs::write(&path, &png).unwrap();
+    let image = validate(&path, &roomy_rules()).unwrap();
+    let walked = prepare_outgoing(&image, true, None).unwrap();
+    assert_eq!(walked.path(), path, "nothing to strip: the file itself");
+    assert_eq!(walked.sha256_hex, hex(&png));
+    let kept = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap();
+    assert!(kept.held_bytes().is_some_and(|b| b.as_ref() == png.as_slice()));
+    let mut grown = png;
+    grown.extend_from_slice(b"more");
+    std::fs::write(&path, grown).unwrap();
+    let error = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap_err();
+    assert_eq!(
+        error,
+        Rejection::Unreadable("the file changed while it was checked".into())
+    );
+}
+
+#[test]
+fn a_large_file_with_metadata_is_sent_from_its_stripped_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.png");
+    let png = png_of_size(IN_MEMORY_MAX_BYTES as usize + 4096, true);
+    std::fs::write(&path, &png).unwrap();
+    let image = validate(&path, &roomy_rules()).unwrap();
+    let outgoing = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap();
+    assert!(outgoing.held_bytes().is_none(), "too large to keep");
+    assert_ne!(outgoing.path(), path);
+    let sent = std::fs::read(outgoing.path()).unwrap();
+    let mut expected = Vec::new();
+    strip_metadata(&mut Cursor::new(&png), ImageKind::Png, &mut expected).unwrap();
+    assert!(sent == expected);
+    assert_eq!(outgoing.sha256_hex, hex(&expected));
+}
+
+#[test]
+fn a_file_rewritten_to_its_old_size_after_the_check_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = jpeg_file(dir.path());
+    let (image, outgoing, mtime) = checked(&path);
+    let mut same_size = std::fs::read(&path).unwrap();
+    let last = same_size.len() - 3;
+    same_size[last] ^= 0xFF;
+    std::fs::write(&path, &same_size).unwrap();
+    let later = std::time::SystemTime::now() + Duration::from_secs(10);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let error = bytes_to_send(&outgoing, image.size_bytes, mtime).unwrap_err();
+    assert!(error.to_string().contains("changed after it was checked"), "{error}");
+}
+
+#[test]
+fn a_file_sent_unstripped_is_hashed_whole_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = jpeg_file(dir.path());
+    let image = validate(&path, &ValidationRules::default()).unwrap();
+    let outgoing = prepare_outgoing(&image, false, None).unwrap();
+    assert_eq!(outgoing.sha256_hex, hex(&std::fs::read(&path).unwrap()));
+    assert_eq!(outgoing.path(), path);
+    assert!(outgoing.held_bytes().is_none() && outgoing.stripped.is_none());
+}
+
+#[test]
+fn modification_times_are_unix_milliseconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = jpeg_file(dir.path());
+    let at = std::time::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(at)
+        .unwrap();
+    assert_eq!(modified_ms(&path), Some(1_700_000_000_123));
+    assert_eq!(modified_ms(&dir.path().join("missing.jpg")), None);
+}
