@@ -1,51 +1,14 @@
 use crate::core::ImageKind;
-use crate::core::splice::{Part, Splice, SpliceRecorder};
-use crate::core::strip::fixtures::{encode, exif_tiff, noise, picture};
-use crate::core::strip::strip_bytes;
+use crate::core::splice::tests::{recorded_strip as recorded, samples};
+use crate::core::splice::{Part, Splice};
+use crate::core::strip::fixtures::noise;
 use image::ImageFormat;
-
-/// The stripped bytes of `original` and the splice recorded while making them.
-fn recorded(original: &[u8], kind: ImageKind) -> Option<(Vec<u8>, Splice)> {
-    let mut recorder = SpliceRecorder::new(original);
-    strip_bytes(original, kind, &mut recorder).ok()?;
-    let mut stripped = Vec::new();
-    strip_bytes(original, kind, &mut stripped).ok()?;
-    Some((stripped, recorder.finish()?))
-}
 
 /// Assembles in a copy of `original`; the copy and where the bytes are.
 fn assembled(splice: &Splice, original: &[u8]) -> (Vec<u8>, Option<std::ops::Range<usize>>) {
     let mut buf = original.to_vec();
     let range = splice.assemble_in_place(&mut buf);
     (buf, range)
-}
-
-/// `jpeg` with an EXIF segment holding `tiff` right after its SOI.
-fn with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
-    let body = [b"Exif\0\0".as_slice(), tiff].concat();
-    let len = u16::try_from(body.len() + 2).unwrap().to_be_bytes();
-    [&jpeg[..2], &[0xFF, 0xE1], &len, &body, &jpeg[2..]].concat()
-}
-
-fn samples() -> Vec<(ImageKind, Vec<u8>)> {
-    let img = picture(40, 24);
-    vec![
-        (ImageKind::Jpeg, crate::test_support::jpeg_with_gps(40, 24)),
-        (ImageKind::Png, encode(ImageFormat::Png, &img, Some(exif_tiff(6, true)))),
-        (
-            ImageKind::Webp,
-            encode(ImageFormat::WebP, &img, Some(exif_tiff(3, false))),
-        ),
-        (
-            ImageKind::Gif,
-            crate::test_support::image_bytes(ImageFormat::Gif, 24, 16, 4),
-        ),
-        // Rotated: the EXIF is replaced by a minimal one, written as literal bytes.
-        (
-            ImageKind::Jpeg,
-            with_exif(&encode(ImageFormat::Jpeg, &img, None), &exif_tiff(6, false)),
-        ),
-    ]
 }
 
 #[test]

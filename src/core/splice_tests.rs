@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 
 /// Strips `original` in memory through a recorder; returns the stripped
 /// bytes (from a second, ordinary strip) and the recipe.
-fn recorded_strip(original: &[u8], kind: ImageKind) -> Option<(Vec<u8>, Splice)> {
+pub(super) fn recorded_strip(original: &[u8], kind: ImageKind) -> Option<(Vec<u8>, Splice)> {
     let mut recorder = SpliceRecorder::new(original);
     strip_bytes(original, kind, &mut recorder).ok()?;
     let mut stripped = Vec::new();
@@ -21,7 +21,16 @@ fn made_again(splice: &Splice, file: &[u8]) -> Vec<u8> {
     out
 }
 
-fn samples() -> Vec<(ImageKind, Vec<u8>)> {
+/// `jpeg` with an EXIF segment holding `tiff` right after its SOI.
+fn with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
+    let body = [b"Exif\0\0".as_slice(), tiff].concat();
+    let len = u16::try_from(body.len() + 2).unwrap().to_be_bytes();
+    [&jpeg[..2], &[0xFF, 0xE1], &len, &body, &jpeg[2..]].concat()
+}
+
+/// One image of each kind with metadata to strip, and a rotated photo
+/// (its EXIF replaced by a minimal one, written as literal bytes).
+pub(super) fn samples() -> Vec<(ImageKind, Vec<u8>)> {
     let img = picture(40, 24);
     vec![
         (ImageKind::Jpeg, crate::test_support::jpeg_with_gps(40, 24)),
@@ -33,6 +42,10 @@ fn samples() -> Vec<(ImageKind, Vec<u8>)> {
         (
             ImageKind::Gif,
             crate::test_support::image_bytes(ImageFormat::Gif, 24, 16, 4),
+        ),
+        (
+            ImageKind::Jpeg,
+            with_exif(&encode(ImageFormat::Jpeg, &img, None), &exif_tiff(6, false)),
         ),
     ]
 }
