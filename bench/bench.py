@@ -341,13 +341,19 @@ def section_upload(ctx, rounds, tools_wanted):
         corpora.append((label, folder, files, total, stripped))
     results = {}
     for round_no in range(1, rounds + 1):
+        # Each round starts one tool later, so that every tool runs in every
+        # place: with a fixed order, whatever a run leaves behind in the
+        # server and the kernel would always fall on the same next tool.
+        shift = (round_no - 1) % len(tools_wanted)
+        order = tools_wanted[shift:] + tools_wanted[:shift]
         for label, folder, files, total, stripped in corpora:
-            for tool in tools_wanted:
+            for tool in order:
                 expect = stripped if tool.startswith("picbucket") else total
                 results.setdefault((label, tool), []).append(
                     one_run(tool, ctx, label, files, folder, expect, round_no))
     print()
-    print(f"Upload, {rounds} interleaved rounds, medians (spread of wall times); CPU in seconds")
+    print(f"Upload, {rounds} interleaved rounds (the order rotating by one tool each round), "
+          "medians (spread of wall times); CPU in seconds")
     for label, folder, files, total, stripped in corpora:
         print(f"  corpus {label}: {len(files)} files, {total / 1e6:.0f} MB ({folder}); picbucket strips "
               f"{total - stripped} bytes of metadata (EXIF with GPS) on the way")
@@ -460,7 +466,8 @@ def main():
     parser.add_argument("--sections", default="upload,large,thumbs",
                         help="comma-separated: upload, large, thumbs (default: all)")
     parser.add_argument("--tools", default="curl,s5cmd,rclone,picbucket",
-                        help="upload section: which clients, in this order within each round")
+                        help="upload section: which clients, in this order in the first round "
+                        "(each later round starts one tool later)")
     parser.add_argument("--home", type=Path, default=Path(os.environ.get(
         "PICBUCKET_BENCH_HOME", Path.home() / ".cache" / "picbucket-bench")),
                         help="tools, venv and corpora are kept here between runs")
