@@ -88,15 +88,16 @@ impl WorkerHandle {
             .worker_threads(options.threads.max(1))
             .thread_name("picbucket-io")
             .enable_all();
-        if options.below_the_window {
-            builder.on_thread_start(priority::lower_this_thread);
+        let lowered = options.below_the_window.then(priority::Lowered::below_this_thread);
+        if let Some(level) = lowered {
+            builder.on_thread_start(move || level.apply_to_this_thread());
         }
         let runtime = builder.build()?;
         let thread = std::thread::Builder::new()
             .name("picbucket-worker".into())
             .spawn(move || {
-                if options.below_the_window {
-                    priority::lower_this_thread();
+                if let Some(level) = lowered {
+                    level.apply_to_this_thread();
                 }
                 let sink = sink::EventSink::new(event_tx, wake);
                 runtime.block_on(runtime::run(config, options, command_rx, sink));

@@ -7,15 +7,40 @@
 #[cfg(target_os = "linux")]
 const NICER_BY: i32 = 10;
 
-/// Makes the calling thread nicer. On Linux every thread has its own nice
-/// value, so this leaves the UI thread as it was. A refusal (some sandboxes)
-/// costs only smoothness, so it is logged and otherwise ignored.
-pub fn lower_this_thread() {
+/// The priority the worker's threads run at: [`NICER_BY`] below the thread
+/// that starts the worker (the window's UI thread).
+///
+/// It is a fixed level, not "nicer than now": a new thread inherits its
+/// creator's nice value, and tokio's blocking threads are started by worker
+/// threads already lowered, so lowering each new thread by [`NICER_BY`]
+/// again put them at 19 rather than 10.
+#[derive(Clone, Copy, Debug)]
+pub struct Lowered {
     #[cfg(target_os = "linux")]
-    {
-        let thread = rustix::thread::gettid();
-        let now = rustix::process::getpriority_process(Some(thread)).unwrap_or(0);
-        if let Err(error) = rustix::process::setpriority_process(Some(thread), (now + NICER_BY).min(19)) {
+    nice: i32,
+}
+
+impl Lowered {
+    /// [`NICER_BY`] below the calling thread.
+    pub fn below_this_thread() -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            let now = rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap_or(0);
+            Self {
+                nice: (now + NICER_BY).min(19),
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        Self {}
+    }
+
+    /// Puts the calling thread at this level. On Linux every thread has its
+    /// own nice value, so this leaves the UI thread as it was. A refusal
+    /// (some sandboxes) costs only smoothness, so it is logged and otherwise
+    /// ignored.
+    pub fn apply_to_this_thread(self) {
+        #[cfg(target_os = "linux")]
+        if let Err(error) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), self.nice) {
             tracing::debug!(%error, "worker thread priority not lowered");
         }
     }
@@ -25,19 +50,39 @@ pub fn lower_this_thread() {
 mod tests {
     use super::*;
 
+    fn nice_of_this_thread() -> i32 {
+        rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap()
+    }
+
+    fn on_a_new_thread<T: Send + 'static>(run: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new().spawn(run).unwrap().join().unwrap()
+    }
+
     #[test]
     fn only_the_calling_thread_gets_nicer() {
-        let before = rustix::process::getpriority_process(None).unwrap();
-        let lowered = std::thread::Builder::new()
-            .spawn(|| {
-                lower_this_thread();
-                rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap()
-            })
-            .unwrap()
-            .join()
-            .unwrap();
+        let before = nice_of_this_thread();
+        let level = Lowered::below_this_thread();
+        let lowered = on_a_new_thread(move || {
+            level.apply_to_this_thread();
+            nice_of_this_thread()
+        });
         assert_eq!(lowered, (before + NICER_BY).min(19));
-        let after = rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap();
-        assert_eq!(after, before, "the calling thread is untouched");
+        assert_eq!(nice_of_this_thread(), before, "the calling thread is untouched");
+    }
+
+    #[test]
+    fn a_thread_started_by_a_lowered_thread_is_lowered_once() {
+        let before = nice_of_this_thread();
+        let level = Lowered::below_this_thread();
+        // As tokio's blocking threads are: started by a worker thread that
+        // was itself lowered, and lowered again when they start.
+        let grandchild = on_a_new_thread(move || {
+            level.apply_to_this_thread();
+            on_a_new_thread(move || {
+                level.apply_to_this_thread();
+                nice_of_this_thread()
+            })
+        });
+        assert_eq!(grandchild, (before + NICER_BY).min(19));
     }
 }
