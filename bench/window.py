@@ -95,8 +95,9 @@ def main():
     # deleted (the previous run's, removed at its end) sends every file
     # creation through a scan of recently deleted inodes, in the kernel
     # where the uploads' threads cannot be preempted: back-to-back runs on
-    # /tmp took 5-6 s and 10 CPU-s instead of 3 s and 5 CPU-s, and the UI
-    # thread waited up to 24 ms for a core. tmpfs, as for bench.py's server.
+    # /tmp took 4.4-6.8 s and 8-12.5 CPU-s instead of 2.7-4.6 s and 4.8-8.3
+    # CPU-s, and the UI thread waited up to 24 ms for a core. tmpfs, as for
+    # bench.py's server.
     shm = "/dev/shm" if Path("/dev/shm").is_dir() else None
     work = Path(tempfile.mkdtemp(prefix="picbucket-window-", dir=shm))
     corpus = work / "corpus"
