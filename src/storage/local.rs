@@ -13,6 +13,7 @@ use crate::core::{Config, ProxySetting, Secret, StorageConfig};
 use crate::storage::client::S3Store;
 use crate::storage::error::StorageError;
 use crate::storage::local_region::LocalService;
+use crate::storage::local_threads::StoreThreads;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
 use s3s::auth::SimpleAuth;
@@ -72,6 +73,9 @@ pub struct LocalStore {
     bucket: String,
     root: PathBuf,
     shutdown: CancellationToken,
+    /// Serving here: the server's own threads (`local_threads.rs`). `None`
+    /// when another picbucket serves the store.
+    _threads: Option<StoreThreads>,
 }
 
 impl LocalStore {
@@ -115,6 +119,7 @@ impl LocalStore {
                     bucket: options.bucket.clone(),
                     root: options.root.clone(),
                     shutdown: CancellationToken::new(),
+                    _threads: None,
                 };
                 if running.answers().await {
                     tracing::info!(port, "using the local store another picbucket serves");
@@ -168,8 +173,14 @@ impl LocalStore {
             state.port = addr.port();
             save_state(&options.root, &state)?;
         }
+        let threads = StoreThreads::start().map_err(|e| StorageError::LocalStore {
+            detail: format!("cannot start its threads: {e}"),
+        })?;
+        let listener = threads.adopt(listener).map_err(|e| StorageError::LocalStore {
+            detail: format!("cannot listen on {addr}: {e}"),
+        })?;
         let shutdown = CancellationToken::new();
-        tokio::spawn(accept_loop(listener, service, shutdown.clone()));
+        threads.spawn(accept_loop(listener, service, shutdown.clone()));
         tracing::info!(%addr, root = %options.root.display(), "local store serving");
         Ok(Self {
             addr,
@@ -177,6 +188,7 @@ impl LocalStore {
             bucket: options.bucket.clone(),
             root: options.root.clone(),
             shutdown,
+            _threads: Some(threads),
         })
     }
 

@@ -17,6 +17,7 @@ mod direct_put;
 mod error;
 mod local;
 mod local_region;
+mod local_threads;
 mod multipart;
 mod presign;
 mod probe;
