@@ -109,6 +109,12 @@ impl Rejection {
 /// trailing bytes. Never blocks on a FIFO or device: those are refused from
 /// their metadata before any open.
 pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, Rejection> {
+    validate_kept_open(path, rules).map(|checked| checked.image)
+}
+
+/// [`validate`], handing back the file it read still open (see
+/// [`validate_before_strip_kept_open`]).
+pub fn validate_kept_open(path: &Path, rules: &ValidationRules) -> Result<CheckedFile, Rejection> {
     validate_reading(path, rules, true)
 }
 
@@ -116,10 +122,26 @@ pub fn validate(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, 
 /// GIF is not walked to its end here, because the strip walks it anyway and
 /// refuses a truncated or damaged one with the same [`Rejection`].
 pub fn validate_before_strip(path: &Path, rules: &ValidationRules) -> Result<ValidatedImage, Rejection> {
+    validate_before_strip_kept_open(path, rules).map(|checked| checked.image)
+}
+
+/// [`validate_before_strip`], handing back the file it read still open: its
+/// bytes are then read from the very file that was checked, whatever the
+/// path names by then, and without opening it again.
+pub fn validate_before_strip_kept_open(path: &Path, rules: &ValidationRules) -> Result<CheckedFile, Rejection> {
     validate_reading(path, rules, false)
 }
 
-fn validate_reading(path: &Path, rules: &ValidationRules, walk_to_end: bool) -> Result<ValidatedImage, Rejection> {
+/// A file that passed every check, still open.
+#[derive(Debug)]
+pub struct CheckedFile {
+    pub image: ValidatedImage,
+    pub file: File,
+    /// Read from the open file when it was checked.
+    pub metadata: std::fs::Metadata,
+}
+
+fn validate_reading(path: &Path, rules: &ValidationRules, walk_to_end: bool) -> Result<CheckedFile, Rejection> {
     let metadata = std::fs::metadata(path).map_err(|e| io_rejection(&e))?;
     if metadata.is_dir() {
         return Err(Rejection::Directory);
@@ -137,12 +159,13 @@ fn validate_reading(path: &Path, rules: &ValidationRules, walk_to_end: bool) -> 
             max: rules.max_size_bytes,
         });
     }
-    let file = File::open(path).map_err(|e| io_rejection(&e))?;
+    let mut file = File::open(path).map_err(|e| io_rejection(&e))?;
     // The path may have been swapped for something else since `metadata`.
-    if !file.metadata().map_err(|e| io_rejection(&e))?.is_file() {
+    let metadata = file.metadata().map_err(|e| io_rejection(&e))?;
+    if !metadata.is_file() {
         return Err(Rejection::NotRegularFile);
     }
-    let reader = ImageReader::new(BufReader::new(file))
+    let reader = ImageReader::new(BufReader::new(&mut file))
         .with_guessed_format()
         .map_err(|e| io_rejection(&e))?;
     let format = reader.format().ok_or(Rejection::NotAnImage)?;
@@ -166,14 +189,18 @@ fn validate_reading(path: &Path, rules: &ValidationRules, walk_to_end: bool) -> 
     }
     check_dimensions(width, height, rules)?;
     if walk_to_end || !matches!(kind, ImageKind::Jpeg | ImageKind::Gif) {
-        check_not_truncated(path, kind, size_bytes)?;
+        check_not_truncated(&mut file, kind, size_bytes)?;
     }
-    Ok(ValidatedImage {
-        path: path.to_owned(),
-        size_bytes,
-        kind,
-        width,
-        height,
+    Ok(CheckedFile {
+        image: ValidatedImage {
+            path: path.to_owned(),
+            size_bytes,
+            kind,
+            width,
+            height,
+        },
+        file,
+        metadata,
     })
 }
 
@@ -196,7 +223,10 @@ pub fn check_dimensions(width: u32, height: u32, rules: &ValidationRules) -> Res
 /// chunk (`png_header.rs`); the GIF and WebP decoders read only as far as they need; the JPEG decoder would read the whole file,
 /// so it gets at most [`JPEG_HEADER_LIMIT_BYTES`] (a header lies well within it:
 /// APPn segments before it are at most 64 KiB each).
-fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> Result<(u32, u32), Rejection> {
+fn header_dimensions<R: Read + Seek>(
+    reader: ImageReader<BufReader<R>>,
+    kind: ImageKind,
+) -> Result<(u32, u32), Rejection> {
     let bad_header = |e: image::ImageError| Rejection::BadHeader {
         kind,
         // Decoder messages may end in a newline.
@@ -259,7 +289,7 @@ fn header_dimensions(reader: ImageReader<BufReader<File>>, kind: ImageKind) -> R
 /// follow it: HTML, script or a ZIP (a polyglot). Walks the blocks up to the
 /// first image and checks that one starts there. Extensions are skipped by
 /// their lengths, not read.
-fn check_gif_has_an_image(reader: &mut BufReader<File>) -> Result<(), Rejection> {
+fn check_gif_has_an_image<R: Read + Seek>(reader: &mut BufReader<R>) -> Result<(), Rejection> {
     reader.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
     let mut header = [0u8; 13];
     read_gif(reader, &mut header)?;
@@ -306,7 +336,7 @@ fn gif_rejection(detail: &str) -> Rejection {
     }
 }
 
-fn read_gif(reader: &mut BufReader<File>, buf: &mut [u8]) -> Result<(), Rejection> {
+fn read_gif<R: Read>(reader: &mut BufReader<R>, buf: &mut [u8]) -> Result<(), Rejection> {
     reader.read_exact(buf).map_err(|e| match e.kind() {
         std::io::ErrorKind::UnexpectedEof => gif_rejection("it ends before its first image"),
         _ => io_rejection(&e),
@@ -314,7 +344,7 @@ fn read_gif(reader: &mut BufReader<File>, buf: &mut [u8]) -> Result<(), Rejectio
 }
 
 /// Skips the colour table that `packed` (a screen or image descriptor's flags) announces.
-fn skip_color_table(reader: &mut BufReader<File>, packed: u8) -> Result<(), Rejection> {
+fn skip_color_table<R: Read + Seek>(reader: &mut BufReader<R>, packed: u8) -> Result<(), Rejection> {
     if packed & 0x80 == 0 {
         return Ok(());
     }
@@ -327,10 +357,12 @@ fn skip_color_table(reader: &mut BufReader<File>, packed: u8) -> Result<(), Reje
 /// and a GIF its trailer, found by walking the file through a fixed buffer
 /// (linear time, bounded memory). Data after a JPEG's EOI or a GIF's trailer
 /// (MPF images, motion-photo videos) is legitimate and not rejected.
-fn check_not_truncated(path: &Path, kind: ImageKind, size_bytes: u64) -> Result<(), Rejection> {
-    let mut file = File::open(path).map_err(|e| io_rejection(&e))?;
+fn check_not_truncated(file: &mut File, kind: ImageKind, size_bytes: u64) -> Result<(), Rejection> {
+    // The header decode left the file anywhere: PNG's check seeks from the
+    // end, and a JPEG or GIF walk from the start (`strip::Source`) itself.
     let truncated = match kind {
         ImageKind::Webp => {
+            file.seek(SeekFrom::Start(0)).map_err(|e| io_rejection(&e))?;
             let mut header = [0u8; 8];
             file.read_exact(&mut header).map_err(|e| io_rejection(&e))?;
             let riff_len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
@@ -344,7 +376,7 @@ fn check_not_truncated(path: &Path, kind: ImageKind, size_bytes: u64) -> Result<
                 || file.read_exact(&mut tail).is_err()
                 || tail != IEND
         }
-        ImageKind::Jpeg | ImageKind::Gif => match crate::core::strip::primary_image_end(&mut file, kind) {
+        ImageKind::Jpeg | ImageKind::Gif => match crate::core::strip::primary_image_end(file, kind) {
             Ok(_) => false,
             Err(crate::core::strip::StripError::Truncated { .. }) => true,
             Err(crate::core::strip::StripError::Malformed { detail, .. }) => {

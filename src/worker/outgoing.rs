@@ -22,7 +22,8 @@ use crate::storage::{HELD_BUDGET_KIB, HELD_MIN_KIB, IN_MEMORY_MAX_BYTES, Storage
 use crate::worker::large_strip::strip_large;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -133,8 +134,12 @@ enum Remake {
 /// stripper (into a temporary copy for large files that change), or hashing
 /// it as it is. With `room` (see [`room_to_hold`]) the bytes to send are kept.
 /// Otherwise reads go through fixed buffers, so memory stays small for any file size.
+/// A small file is read from `checked`, the file the check read and kept
+/// open, when given: the bytes sent are those of the file checked, whatever
+/// its path names by now.
 pub fn prepare_outgoing(
     image: &ValidatedImage,
+    checked: Option<&mut File>,
     strip: bool,
     room: Option<OwnedSemaphorePermit>,
 ) -> Result<Outgoing, Rejection> {
@@ -147,7 +152,7 @@ pub fn prepare_outgoing(
         stripped: None,
     };
     if let Some(room) = room.filter(|_| image.size_bytes <= IN_MEMORY_MAX_BYTES) {
-        return hold(image, strip, room, outgoing);
+        return hold(image, checked, strip, room, outgoing);
     }
     if !strip {
         outgoing.sha256_hex = sha256_file(&image.path).map_err(unreadable)?;
@@ -158,7 +163,7 @@ pub fn prepare_outgoing(
         // memory, recording which of the file's bytes the walk writes: when
         // that is all of them, the file itself is sent and nothing is made
         // again at send time.
-        let original = read_small_file(image)?;
+        let original = read_small_file(image, checked)?;
         let mut recorder = SpliceRecorder::new(&original);
         let report = strip_bytes(&original, image.kind, &mut recorder).map_err(strip_rejection)?;
         let splice = recorder.finish();
@@ -188,11 +193,12 @@ pub fn prepare_outgoing(
 /// The bytes to send made from one read of the file, and kept.
 fn hold(
     image: &ValidatedImage,
+    checked: Option<&mut File>,
     strip: bool,
     room: OwnedSemaphorePermit,
     mut outgoing: Outgoing,
 ) -> Result<Outgoing, Rejection> {
-    let mut original = read_small_file(image)?;
+    let mut original = read_small_file(image, checked)?;
     if original.len() as u64 != image.size_bytes {
         // Its size was checked against the limit; these bytes were not.
         return Err(Rejection::Unreadable("the file changed while it was checked".into()));
@@ -226,12 +232,21 @@ fn hold(
 
 /// A checked file up to [`IN_MEMORY_MAX_BYTES`] read into a pooled buffer;
 /// one byte more is asked for, so a file grown past that shows.
-fn read_small_file(image: &ValidatedImage) -> Result<Vec<u8>, Rejection> {
+fn read_small_file(image: &ValidatedImage, checked: Option<&mut File>) -> Result<Vec<u8>, Rejection> {
     let unreadable = |e: std::io::Error| Rejection::Unreadable(e.to_string());
     let mut original = buffers::take(usize::try_from(image.size_bytes).unwrap_or(0));
-    std::fs::File::open(&image.path)
-        .map_err(unreadable)?
-        .take(IN_MEMORY_MAX_BYTES + 1)
+    let mut opened;
+    let file = match checked {
+        Some(file) => {
+            file.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+            file
+        }
+        None => {
+            opened = File::open(&image.path).map_err(unreadable)?;
+            &mut opened
+        }
+    };
+    file.take(IN_MEMORY_MAX_BYTES + 1)
         .read_to_end(&mut original)
         .map_err(unreadable)?;
     Ok(original)
@@ -307,11 +322,7 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// Modification time as unix milliseconds, where the file system has one.
-pub fn modified_ms(path: &Path) -> Option<i64> {
-    modified_ms_of(&std::fs::metadata(path).ok()?)
-}
-
-fn modified_ms_of(meta: &std::fs::Metadata) -> Option<i64> {
+pub fn modified_ms_of(meta: &std::fs::Metadata) -> Option<i64> {
     let since = meta.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
     i64::try_from(since.as_millis()).ok()
 }

@@ -17,8 +17,12 @@ fn hex(bytes: &[u8]) -> String {
 
 fn checked(path: &Path) -> (ValidatedImage, Outgoing, Option<i64>) {
     let image = validate(path, &ValidationRules::default()).unwrap();
-    let outgoing = prepare_outgoing(&image, true, None).unwrap();
+    let outgoing = prepare_outgoing(&image, None, true, None).unwrap();
     (image, outgoing, modified_ms(path))
+}
+
+fn modified_ms(path: &Path) -> Option<i64> {
+    modified_ms_of(&std::fs::metadata(path).ok()?)
 }
 
 #[test]
@@ -116,7 +120,7 @@ fn kept_bytes_are_the_stripped_bytes_hashed_and_need_the_file_no_more() {
     std::fs::write(&path, &original).unwrap();
     let image = validate(&path, &ValidationRules::default()).unwrap();
     let budget = budget();
-    let outgoing = prepare_outgoing(&image, true, room(&budget, image.size_bytes)).unwrap();
+    let outgoing = prepare_outgoing(&image, None, true, room(&budget, image.size_bytes)).unwrap();
     let mut expected = Vec::new();
     strip_metadata(&mut Cursor::new(&original), image.kind, &mut expected).unwrap();
     let held = outgoing.held_bytes().expect("kept").clone();
@@ -135,11 +139,28 @@ fn kept_bytes_are_the_stripped_bytes_hashed_and_need_the_file_no_more() {
 }
 
 #[test]
+fn kept_bytes_come_from_the_file_checked_not_what_its_path_names_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = jpeg_file(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut checked =
+        crate::core::validate::validate_before_strip_kept_open(&path, &ValidationRules::default()).unwrap();
+    // Another file takes its name after the check, as an editor saving by rename does.
+    let other = dir.path().join("other.jpg");
+    std::fs::write(&other, b"not the checked image").unwrap();
+    std::fs::rename(&other, &path).unwrap();
+    let size = checked.image.size_bytes;
+    let outgoing = prepare_outgoing(&checked.image, Some(&mut checked.file), false, room(&budget(), size)).unwrap();
+    assert_eq!(outgoing.held_bytes().map(|b| b.to_vec()), Some(original.clone()));
+    assert_eq!(outgoing.sha256_hex, hex(&original));
+}
+
+#[test]
 fn kept_bytes_of_a_file_sent_as_it_is_are_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = jpeg_file(dir.path());
     let image = validate(&path, &ValidationRules::default()).unwrap();
-    let outgoing = prepare_outgoing(&image, false, room(&budget(), image.size_bytes)).unwrap();
+    let outgoing = prepare_outgoing(&image, None, false, room(&budget(), image.size_bytes)).unwrap();
     let file = std::fs::read(&path).unwrap();
     assert_eq!(outgoing.held_bytes().map(|b| b.to_vec()), Some(file.clone()));
     assert_eq!(outgoing.sha256_hex, hex(&file));
@@ -159,7 +180,7 @@ fn kept_bytes_give_their_room_back_when_the_last_copy_is_dropped() {
     let image = validate(&path, &ValidationRules::default()).unwrap();
     let budget = budget();
     let all = HELD_BUDGET_KIB as usize;
-    let outgoing = prepare_outgoing(&image, true, room(&budget, image.size_bytes)).unwrap();
+    let outgoing = prepare_outgoing(&image, None, true, room(&budget, image.size_bytes)).unwrap();
     // A small file takes the least room a file takes.
     assert_eq!(budget.available_permits(), all - HELD_MIN_KIB as usize);
     let copy = outgoing.clone();
@@ -235,7 +256,7 @@ fn a_kept_file_of_too_many_pieces_is_walked_again_into_a_buffer_of_its_own() {
     let path = dir.path().join("many.png");
     std::fs::write(&path, &png).unwrap();
     let image = validate(&path, &ValidationRules::default()).unwrap();
-    let outgoing = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap();
+    let outgoing = prepare_outgoing(&image, None, true, room(&budget(), image.size_bytes)).unwrap();
     let mut expected = Vec::new();
     strip_metadata(&mut Cursor::new(&png), ImageKind::Png, &mut expected).unwrap();
     assert!(expected.len() < png.len());
@@ -251,7 +272,7 @@ fn a_file_that_changes_size_while_it_is_checked_is_refused() {
     let mut longer = std::fs::read(&path).unwrap();
     longer.extend_from_slice(b"more");
     std::fs::write(&path, longer).unwrap();
-    let error = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap_err();
+    let error = prepare_outgoing(&image, None, true, room(&budget(), image.size_bytes)).unwrap_err();
     assert_eq!(
         error,
         Rejection::Unreadable("the file changed while it was checked".into())
@@ -292,15 +313,15 @@ fn a_file_of_exactly_the_in_memory_limit_is_read_whole_and_one_grown_past_it_is_
     let png = png_of_size(IN_MEMORY_MAX_BYTES as usize, false);
     std::fs::write(&path, &png).unwrap();
     let image = validate(&path, &roomy_rules()).unwrap();
-    let walked = prepare_outgoing(&image, true, None).unwrap();
+    let walked = prepare_outgoing(&image, None, true, None).unwrap();
     assert_eq!(walked.path(), path, "nothing to strip: the file itself");
     assert_eq!(walked.sha256_hex, hex(&png));
-    let kept = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap();
+    let kept = prepare_outgoing(&image, None, true, room(&budget(), image.size_bytes)).unwrap();
     assert!(kept.held_bytes().is_some_and(|b| b.as_ref() == png.as_slice()));
     let mut grown = png;
     grown.extend_from_slice(b"more");
     std::fs::write(&path, grown).unwrap();
-    let error = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap_err();
+    let error = prepare_outgoing(&image, None, true, room(&budget(), image.size_bytes)).unwrap_err();
     assert_eq!(
         error,
         Rejection::Unreadable("the file changed while it was checked".into())
@@ -314,7 +335,7 @@ fn a_large_file_with_metadata_is_sent_from_its_stripped_copy() {
     let png = png_of_size(IN_MEMORY_MAX_BYTES as usize + 4096, true);
     std::fs::write(&path, &png).unwrap();
     let image = validate(&path, &roomy_rules()).unwrap();
-    let outgoing = prepare_outgoing(&image, true, room(&budget(), image.size_bytes)).unwrap();
+    let outgoing = prepare_outgoing(&image, None, true, room(&budget(), image.size_bytes)).unwrap();
     assert!(outgoing.held_bytes().is_none(), "too large to keep");
     assert_ne!(outgoing.path(), path);
     let sent = std::fs::read(outgoing.path()).unwrap();
@@ -349,7 +370,7 @@ fn a_file_sent_unstripped_is_hashed_whole_from_disk() {
     let dir = tempfile::tempdir().unwrap();
     let path = jpeg_file(dir.path());
     let image = validate(&path, &ValidationRules::default()).unwrap();
-    let outgoing = prepare_outgoing(&image, false, None).unwrap();
+    let outgoing = prepare_outgoing(&image, None, false, None).unwrap();
     assert_eq!(outgoing.sha256_hex, hex(&std::fs::read(&path).unwrap()));
     assert_eq!(outgoing.path(), path);
     assert!(outgoing.held_bytes().is_none() && outgoing.stripped.is_none());
@@ -367,5 +388,4 @@ fn modification_times_are_unix_milliseconds() {
         .set_modified(at)
         .unwrap();
     assert_eq!(modified_ms(&path), Some(1_700_000_000_123));
-    assert_eq!(modified_ms(&dir.path().join("missing.jpg")), None);
 }
