@@ -371,10 +371,9 @@ fn check_not_truncated(file: &mut File, kind: ImageKind, size_bytes: u64) -> Res
         ImageKind::Png => {
             const IEND: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
             let mut tail = [0u8; 12];
-            size_bytes < 12
-                || file.seek(SeekFrom::End(-12)).is_err()
-                || file.read_exact(&mut tail).is_err()
-                || tail != IEND
+            // A file shorter than 12 bytes fails the seek (and never gets
+            // here: its header was decoded).
+            file.seek(SeekFrom::End(-12)).is_err() || file.read_exact(&mut tail).is_err() || tail != IEND
         }
         ImageKind::Jpeg | ImageKind::Gif => match crate::core::strip::primary_image_end(file, kind) {
             Ok(_) => false,

@@ -100,6 +100,11 @@ fn a_truncated_png_or_webp_is_rejected() {
             matches!(validate(&path, &rules()), Err(Rejection::Truncated { .. })),
             "{name}"
         );
+        // The strip that follows this check walks only JPEG and GIF.
+        assert!(
+            matches!(validate_before_strip(&path, &rules()), Err(Rejection::Truncated { .. })),
+            "{name} before a strip"
+        );
     }
 }
 

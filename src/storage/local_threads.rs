@@ -23,6 +23,7 @@ const FILE_THREADS: usize = 4;
 
 /// A runtime that ends (without waiting for requests in flight) when dropped,
 /// wherever that happens: dropping a tokio runtime from async code panics.
+#[derive(Debug)]
 pub(crate) struct StoreThreads(Option<Runtime>);
 
 impl StoreThreads {
@@ -62,12 +63,6 @@ impl Drop for StoreThreads {
         if let Some(runtime) = self.0.take() {
             runtime.shutdown_background();
         }
-    }
-}
-
-impl std::fmt::Debug for StoreThreads {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("StoreThreads")
     }
 }
 
