@@ -6,6 +6,7 @@
 pub mod checksum;
 pub mod config;
 pub mod expiry;
+mod gif_blocks;
 pub mod image_kind;
 pub mod link_template;
 pub mod links;
