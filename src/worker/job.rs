@@ -4,7 +4,6 @@
 
 use crate::core::naming::{KeyInputs, KeyTemplate, sanitize_filename};
 use crate::core::thumbnail::{THUMBNAIL_SIDE_PX, make_thumbnail};
-use crate::core::validate::{validate_before_strip_kept_open, validate_kept_open};
 use crate::core::{Config, LinkExpiry, ValidatedImage, ValidationRules};
 use crate::library::{RecordId, SentInfo, UploadRecord};
 use crate::storage::{S3Store, StorageError, UploadProgress, UploadRequest, body_budget};
@@ -14,7 +13,7 @@ use crate::worker::event::{Event, SignedLink};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 pub(crate) use crate::worker::job_library::finish_already_stored;
 use crate::worker::job_library::{finish, note_multipart, record_job};
-use crate::worker::outgoing::{Outgoing, bytes_to_send, modified_ms_of, prepare_outgoing, room_to_hold};
+use crate::worker::outgoing::{Outgoing, bytes_to_send, check_for_sending, room_to_hold};
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
 use std::path::{Path, PathBuf};
@@ -127,19 +126,11 @@ pub(crate) async fn check(
         let strip = ctx.config.upload.strip_metadata;
         let (held_room, cancel, quitting) = (ctx.held_room.clone(), cancel.clone(), ctx.quitting.clone());
         tokio::task::spawn_blocking(move || {
-            // Stripping walks the whole file and finds a truncated one itself.
-            let mut checked = if strip {
-                validate_before_strip_kept_open(&path, &rules)?
-            } else {
-                validate_kept_open(&path, &rules)?
-            };
-            // As the file was when opened: a change made while it is checked shows at send time.
-            let mtime_ms = modified_ms_of(&checked.metadata);
-            let room = upload_next
-                .then(|| room_to_hold(&held_room, checked.image.size_bytes, &cancel, &quitting))
-                .flatten();
-            let outgoing = prepare_outgoing(&checked.image, Some(&mut checked.file), strip, room)?;
-            Ok::<_, crate::core::Rejection>((checked.image, outgoing, mtime_ms))
+            check_for_sending(&path, &rules, strip, |size| {
+                upload_next
+                    .then(|| room_to_hold(&held_room, size, &cancel, &quitting))
+                    .flatten()
+            })
         })
         .await
     };

@@ -17,7 +17,8 @@
 
 use crate::core::splice::{Splice, SpliceRecorder};
 use crate::core::strip::{StripError, StripReport, strip_bytes, strip_bytes_unhashed};
-use crate::core::{ImageKind, Rejection, ValidatedImage};
+use crate::core::validate::{validate_before_strip_kept_open, validate_kept_open};
+use crate::core::{ImageKind, Rejection, ValidatedImage, ValidationRules};
 use crate::storage::{HELD_BUDGET_KIB, HELD_MIN_KIB, IN_MEMORY_MAX_BYTES, StorageError, buffers, kib_within};
 use crate::worker::large_strip::strip_large;
 use bytes::Bytes;
@@ -128,6 +129,28 @@ enum Remake {
     Splice(Arc<Splice>),
     /// The file walked again in memory: its recipe had too many pieces.
     Walk(ImageKind),
+}
+
+/// Checks `path` and makes what its upload sends from the one file opened:
+/// the image, the bytes to send and the file's modification time when it
+/// was opened (a change made later shows at send time). `room` is asked for
+/// once the file is checked, with its size, and may wait for it.
+pub fn check_for_sending(
+    path: &Path,
+    rules: &ValidationRules,
+    strip: bool,
+    room: impl FnOnce(u64) -> Option<OwnedSemaphorePermit>,
+) -> Result<(ValidatedImage, Outgoing, Option<i64>), Rejection> {
+    // Stripping walks the whole file and finds a truncated one itself.
+    let mut checked = if strip {
+        validate_before_strip_kept_open(path, rules)?
+    } else {
+        validate_kept_open(path, rules)?
+    };
+    let mtime_ms = modified_ms_of(&checked.metadata);
+    let room = room(checked.image.size_bytes);
+    let outgoing = prepare_outgoing(&checked.image, Some(&mut checked.file), strip, room)?;
+    Ok((checked.image, outgoing, mtime_ms))
 }
 
 /// Reads the checked file once more: walking it through the metadata

@@ -139,20 +139,18 @@ fn kept_bytes_are_the_stripped_bytes_hashed_and_need_the_file_no_more() {
 }
 
 #[test]
-fn kept_bytes_come_from_the_file_checked_not_what_its_path_names_later() {
+fn a_file_renamed_over_the_path_while_its_check_waits_for_room_is_not_sent() {
     let dir = tempfile::tempdir().unwrap();
     let path = jpeg_file(dir.path());
     let original = std::fs::read(&path).unwrap();
-    let mut checked =
-        crate::core::validate::validate_before_strip_kept_open(&path, &ValidationRules::default()).unwrap();
-    // Another file takes its name after the check, as an editor saving by rename does.
-    let other = dir.path().join("other.jpg");
-    std::fs::write(&other, b"not the checked image").unwrap();
-    std::fs::rename(&other, &path).unwrap();
-    let size = checked.image.size_bytes;
-    let outgoing = prepare_outgoing(&checked.image, Some(&mut checked.file), false, room(&budget(), size)).unwrap();
-    assert_eq!(outgoing.held_bytes().map(|b| b.to_vec()), Some(original.clone()));
-    assert_eq!(outgoing.sha256_hex, hex(&original));
+    let (_, outgoing, _) = check_for_sending(&path, &ValidationRules::default(), false, |size| {
+        let other = dir.path().join("other.jpg");
+        std::fs::write(&other, b"not the checked image").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        room(&budget(), size)
+    })
+    .unwrap();
+    assert_eq!(outgoing.held_bytes().map(|b| b.to_vec()), Some(original));
 }
 
 #[test]
