@@ -14,6 +14,7 @@ mod history;
 mod internal;
 mod job;
 mod job_library;
+mod job_thumbnail;
 mod large_strip;
 mod outgoing;
 mod paste;
