@@ -56,7 +56,6 @@ pub(super) fn spawn_worker(config: Config) -> anyhow::Result<WorkerHandle> {
     let options = WorkerOptions {
         auto_upload: true,
         thumbnails: false,
-        threads: 2,
         library: LibraryLocation::DataDir,
         offer_unfinished: false,
         below_the_window: false,

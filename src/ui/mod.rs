@@ -71,7 +71,6 @@ pub fn worker_options(config: &Config) -> WorkerOptions {
     WorkerOptions {
         auto_upload: config.ui.auto_upload,
         thumbnails: true,
-        threads: 2,
         library: LibraryLocation::DataDir,
         offer_unfinished: true,
         below_the_window: true,

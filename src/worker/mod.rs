@@ -47,8 +47,6 @@ pub struct WorkerOptions {
     pub auto_upload: bool,
     /// Decode previews for the window.
     pub thumbnails: bool,
-    /// Worker threads of the runtime.
-    pub threads: usize,
     /// Where jobs and history are remembered.
     pub library: LibraryLocation,
     /// Tell the UI at start about jobs earlier runs did not finish.
@@ -64,7 +62,6 @@ impl Default for WorkerOptions {
         Self {
             auto_upload: true,
             thumbnails: false,
-            threads: 2,
             library: LibraryLocation::Off,
             offer_unfinished: false,
             below_the_window: false,
@@ -84,11 +81,13 @@ impl WorkerHandle {
     pub fn spawn(config: Config, options: WorkerOptions, wake: Wake) -> std::io::Result<Self> {
         let (command_tx, command_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = mpsc::unbounded_channel();
-        let mut builder = tokio::runtime::Builder::new_multi_thread();
-        builder
-            .worker_threads(options.threads.max(1))
-            .thread_name("picbucket-io")
-            .enable_all();
+        // One thread runs every job's async part (requests, library writes,
+        // events); reading, checking, hashing and SQLite run on the blocking
+        // pool. With two worker threads they woke each other for every task
+        // that became ready: on 2,000 small files 15,000-17,000 context
+        // switches and 0.62-0.72 CPU-s, against 9,300-10,400 and 0.51-0.59.
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        builder.thread_name("picbucket-io").enable_all();
         let lowered = options.below_the_window.then(priority::Lowered::below_this_thread);
         if let Some(level) = lowered {
             builder.on_thread_start(move || level.apply_to_this_thread());
