@@ -302,10 +302,24 @@ def timed(tools, argv, env, work: Path, stdout=subprocess.DEVNULL):
     return wall, float(user) + float(system), int(rss)
 
 
+def warm(files):
+    """Reads `files` so that they are in the page cache when the run starts.
+
+    rclone drops from the cache every file it has read (POSIX_FADV_DONTNEED),
+    so without this the tool after it reads its corpus from disk: picbucket,
+    which always ran after rclone, paid 6,000 waits for disk reads on corpus
+    B (client CPU 0.77-0.84 s where it is 0.58-0.64 s after s5cmd)."""
+    for path in files:
+        with open(path, "rb", buffering=0) as f:
+            while f.read(1 << 20):
+                pass
+
+
 def one_run(tool, ctx, label, files, folder, expect_bytes, round_no):
     server = ctx["server"]
     prefix = f"r{round_no}-{label}-{tool}".lower()
     server.forget(prefix)
+    warm(files)
     argv, env = command_for(tool, ctx, files, folder, prefix)
     before = server.cpu_seconds()
     wall, cpu, rss = timed(ctx["tools"], argv, env, ctx["work"])
@@ -332,6 +346,28 @@ def spread(runs, key):
 # ---------------------------------------------------------------- sections
 
 
+def balanced_orders(tools):
+    """Orders of `tools`, one per round, in which every tool runs right after
+    every other one equally often (a Williams design), and in every place.
+
+    Whatever a run leaves behind in the server and the kernel falls on the
+    next tool. Rotating one fixed order (A B C D, B C D A…) changes the places
+    but not the neighbours: D always followed C."""
+    n = len(tools)
+    first, low, high = [0], 1, n - 1
+    while len(first) < n:
+        first.append(low)
+        low += 1
+        if len(first) < n:
+            first.append(high)
+            high -= 1
+    rows = [[(i + shift) % n for i in first] for shift in range(n)]
+    if n % 2:
+        # With an odd number of tools the reversed rows complete the design.
+        rows += [list(reversed(row)) for row in rows]
+    return [[tools[i] for i in row] for row in rows]
+
+
 def section_upload(ctx, rounds, tools_wanted):
     corpora = []
     for label, kind, count in (CORPUS_A, CORPUS_B):
@@ -340,19 +376,16 @@ def section_upload(ctx, rounds, tools_wanted):
         stripped = sum(stripped_size(p) for p in files)
         corpora.append((label, folder, files, total, stripped))
     results = {}
+    orders = balanced_orders(tools_wanted)
     for round_no in range(1, rounds + 1):
-        # Each round starts one tool later, so that every tool runs in every
-        # place: with a fixed order, whatever a run leaves behind in the
-        # server and the kernel would always fall on the same next tool.
-        shift = (round_no - 1) % len(tools_wanted)
-        order = tools_wanted[shift:] + tools_wanted[:shift]
+        order = orders[(round_no - 1) % len(orders)]
         for label, folder, files, total, stripped in corpora:
             for tool in order:
                 expect = stripped if tool.startswith("picbucket") else total
                 results.setdefault((label, tool), []).append(
                     one_run(tool, ctx, label, files, folder, expect, round_no))
     print()
-    print(f"Upload, {rounds} interleaved rounds (the order rotating by one tool each round), "
+    print(f"Upload, {rounds} interleaved rounds (each tool after each other one equally often), "
           "medians (spread of wall times); CPU in seconds")
     for label, folder, files, total, stripped in corpora:
         print(f"  corpus {label}: {len(files)} files, {total / 1e6:.0f} MB ({folder}); picbucket strips "
@@ -422,8 +455,10 @@ def section_thumbs(ctx, rounds):
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             argv = [tools.vipsthumbnail, "-s", "128", "-o", f"{out}/%s.jpg", *map(str, files)]
+            warm(files)
             rows.setdefault("vipsthumbnail -s 128", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
         argv = [str(ctx["thumbnail_bench"]), *map(str, files)]
+        warm(files)
         rows.setdefault("picbucket worker (all thumbnails shown)", []).append(
             timed(tools, argv, os.environ.copy(), ctx["work"]))
         # As after a drop on the window: the files upload while their thumbnails are made.
@@ -431,6 +466,7 @@ def section_thumbs(ctx, rounds):
         config = picbucket_config(ctx["work"], ctx["server"], prefix)
         argv = [str(ctx["thumbnail_bench"]), "--upload", str(config), *map(str, files)]
         printed = ctx["work"] / "thumbnail-bench.out"
+        warm(files)
         with printed.open("w") as out:
             _, cpu, rss = timed(tools, argv, os.environ.copy(), ctx["work"], stdout=out)
         stored, _ = ctx["server"].check(prefix)
@@ -445,6 +481,7 @@ def section_thumbs(ctx, rounds):
         uploads_done.append(float(words[-2]))
         if ctx["baseline"]:
             argv = [str(ctx["baseline"] / "thumbnail-bench"), *map(str, files)]
+            warm(files)
             rows.setdefault("picbucket-baseline worker", []).append(timed(tools, argv, os.environ.copy(), ctx["work"]))
     print(f"Thumbnails of corpus A ({len(files)} JPEG 2400×1600), 128 px, medians")
     print()
@@ -466,8 +503,8 @@ def main():
     parser.add_argument("--sections", default="upload,large,thumbs",
                         help="comma-separated: upload, large, thumbs (default: all)")
     parser.add_argument("--tools", default="curl,s5cmd,rclone,picbucket",
-                        help="upload section: which clients, in this order in the first round "
-                        "(each later round starts one tool later)")
+                        help="upload section: which clients (the rounds' orders are made from this list; "
+                        "every tool follows every other one equally often)")
     parser.add_argument("--home", type=Path, default=Path(os.environ.get(
         "PICBUCKET_BENCH_HOME", Path.home() / ".cache" / "picbucket-bench")),
                         help="tools, venv and corpora are kept here between runs")
