@@ -45,6 +45,8 @@ fn main() -> anyhow::Result<()> {
         auto_upload: uploading,
         thumbnails: true,
         library: LibraryLocation::Off,
+        // As the window runs it: lowered, and uploads off one core.
+        below_the_window: true,
         ..WorkerOptions::default()
     };
     let started = Instant::now();

@@ -27,9 +27,9 @@ const FILE_THREADS: usize = 4;
 pub(crate) struct StoreThreads(Option<Runtime>);
 
 impl StoreThreads {
-    /// Starts the threads. They inherit the calling thread's priority: the
-    /// window's worker starts the store from a thread already lowered below
-    /// the UI thread.
+    /// Starts the threads. They inherit the calling thread's priority and
+    /// cores: the window's worker starts the store from a thread already
+    /// lowered below the UI thread and kept off the window's core.
     pub fn start() -> std::io::Result<Self> {
         let runtime = Builder::new_multi_thread()
             .worker_threads(REQUEST_THREADS)

@@ -14,6 +14,7 @@ pub(crate) use crate::worker::job_library::finish_already_stored;
 use crate::worker::job_library::{finish, note_multipart, record_job};
 pub(crate) use crate::worker::job_thumbnail::{Keep, thumbnail};
 use crate::worker::outgoing::{Outgoing, bytes_to_send, check_for_sending, room_to_hold};
+use crate::worker::priority::Lowered;
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,9 @@ pub struct JobContext {
     pub thumbnail_slots: Arc<Semaphore>,
     /// Room (KiB) for checked files kept in memory until their upload.
     pub held_room: Arc<Semaphore>,
+    /// The window's worker: background work stays off the window's core.
+    /// (Shared: two CPU sets would grow every waiting job's task by half.)
+    pub lowered: Option<Arc<Lowered>>,
     pub thumbnails: bool,
     /// Fired when the worker quits: a job stopped by it stays unfinished in
     /// the library (for `resume`) instead of being marked cancelled.

@@ -34,6 +34,7 @@ fn context() -> JobContext {
         validation_slots: Arc::new(Semaphore::new(1)),
         thumbnail_slots: Arc::new(Semaphore::new(1)),
         held_room: Arc::new(Semaphore::new(1)),
+        lowered: None,
         thumbnails: false,
         quitting: CancellationToken::new(),
         updates,

@@ -7,6 +7,7 @@ use crate::worker::command::JobId;
 use crate::worker::event::Event;
 use crate::worker::internal::JobUpdate;
 use crate::worker::job::JobContext;
+use crate::worker::priority::Lowered;
 use std::path::PathBuf;
 
 /// Whether a thumbnail made now goes into the library too (the first one
@@ -22,7 +23,13 @@ pub(crate) async fn thumbnail(ctx: JobContext, id: JobId, path: PathBuf, rules: 
     let Ok(_slot) = ctx.thumbnail_slots.acquire().await else {
         return;
     };
-    let made = tokio::task::spawn_blocking(move || make_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX)).await;
+    let lowered = ctx.lowered.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        // The window is waiting to show it: the window's core may help.
+        let _every_core = lowered.as_deref().copied().map(Lowered::every_core_for_now);
+        make_thumbnail(&path, &rules, THUMBNAIL_SIDE_PX)
+    })
+    .await;
     match made {
         Ok(Ok(thumbnail)) => {
             if ctx.records.is_some() && keep == Keep::InLibrary {

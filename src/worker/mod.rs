@@ -100,7 +100,7 @@ impl WorkerHandle {
                     level.apply_to_this_thread();
                 }
                 let sink = sink::EventSink::new(event_tx, wake);
-                runtime.block_on(runtime::run(config, options, command_rx, sink));
+                runtime.block_on(runtime::run(config, options, lowered, command_rx, sink));
                 let stopping = std::time::Instant::now();
                 // Uploads still running when the loop ends are dropped with the runtime.
                 runtime.shutdown_timeout(std::time::Duration::from_secs(2));

@@ -13,6 +13,7 @@ use crate::worker::destinations::{Destination, Destinations, PendingStore, Store
 use crate::worker::event::{Event, Failure, StoreInfo};
 use crate::worker::internal::{Internal, InternalSender, JobUpdate};
 use crate::worker::job::{self, JobContext, ReadyImage};
+use crate::worker::priority::Lowered;
 use crate::worker::records::Records;
 use crate::worker::sink::EventSink;
 use crate::worker::{WorkerOptions, history, paste, resume};
@@ -66,6 +67,8 @@ pub(crate) struct Worker {
     validation_slots: Arc<Semaphore>,
     thumbnail_slots: Arc<Semaphore>,
     held_room: Arc<Semaphore>,
+    /// How the worker's threads stay out of the window's way, if they do.
+    lowered: Option<Arc<Lowered>>,
     pub(super) quitting: CancellationToken,
     pub internal: InternalSender,
     /// Where pasted screenshots are saved.
@@ -75,6 +78,7 @@ pub(crate) struct Worker {
 pub async fn run(
     config: Config,
     options: WorkerOptions,
+    lowered: Option<Lowered>,
     mut commands: mpsc::UnboundedReceiver<Envelope>,
     sink: EventSink,
 ) {
@@ -94,6 +98,7 @@ pub async fn run(
         validation_slots: Arc::new(Semaphore::new(VALIDATIONS_AT_ONCE)),
         thumbnail_slots: Arc::new(Semaphore::new(2)),
         held_room: Arc::new(Semaphore::new(HELD_BUDGET_KIB as usize)),
+        lowered: lowered.map(Arc::new),
         config: config.clone(),
         sink,
         store: PendingStore::ready(StoreChoice::Failed(StorageError::Config {
@@ -273,6 +278,7 @@ impl Worker {
             validation_slots: self.validation_slots.clone(),
             thumbnail_slots: self.thumbnail_slots.clone(),
             held_room: self.held_room.clone(),
+            lowered: self.lowered.clone(),
             thumbnails: self.options.thumbnails,
             quitting: self.quitting.clone(),
             updates: self.internal.clone(),
