@@ -18,9 +18,9 @@ const NICER_BY: i32 = 10;
 /// [`NICER_BY`] again put them at 19 rather than 10.
 ///
 /// The core left out is the window's. Nice alone did not keep frames on
-/// time: a frame waits on the display server about ten times, and each time
-/// the UI thread (or the X server, or the GL rasterizer's threads) woke, it
-/// could wait for a lowered thread's time slice to end. With 2,000 rows
+/// time: a frame waits on the display server about ten times, and the UI
+/// thread, the X server and the GL rasterizer's threads each waited for a
+/// core the lowered threads held when they woke. With 2,000 rows
 /// during a drop on 2 cores, p99 of the frames was 9.1–10.6 ms with every
 /// core shared and 2.5–4.3 ms with one left to the window, for uploads
 /// about a fifth slower. Thumbnails, which the window is waiting to show,
