@@ -3,6 +3,7 @@
 //! Nothing here names tokio, egui or the S3 SDK, so all of it is unit-tested
 //! without a runtime, a window or a server.
 
+mod byte_reader;
 pub mod checksum;
 pub mod config;
 pub mod expiry;

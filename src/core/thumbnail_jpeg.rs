@@ -3,6 +3,7 @@
 //! thumbnail), a SIMD resampler makes the last step, and the EXIF orientation
 //! is applied to the small image only.
 
+use crate::core::byte_reader::ByteReader;
 use crate::core::thumbnail::Thumbnail;
 use crate::core::validate::ValidationRules;
 use fast_image_resize::images::Image;
@@ -10,7 +11,6 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use image::metadata::Orientation;
 use image::{DynamicImage, RgbaImage};
 use jpeg_decoder::{Decoder, PixelFormat};
-use std::io::BufReader;
 use std::path::Path;
 
 /// Why the fast path gave up; the caller then decodes the usual way, which
@@ -27,7 +27,7 @@ pub(crate) fn jpeg_thumbnail(
     max_alloc_bytes: u64,
 ) -> Result<Thumbnail, NotHandled> {
     let file = std::fs::File::open(path).map_err(|_| NotHandled)?;
-    let mut decoder = Decoder::new(BufReader::with_capacity(64 * 1024, file));
+    let mut decoder = Decoder::new(ByteReader::with_capacity(64 * 1024, file));
     decoder.read_info().map_err(|_| NotHandled)?;
     let info = decoder.info().ok_or(NotHandled)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
