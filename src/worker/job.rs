@@ -246,9 +246,9 @@ async fn upload_steps(
         () = cancel.cancelled() => return Err(StorageError::Cancelled),
     };
     // Boxed, so that only the uploads holding a slot carry the sending
-    // state (about 14 KB): a drop of
-    // thousands of files has a task for each waiting here, and unboxed their
-    // fresh pages were 40% of a 2,000-file upload's page faults.
+    // state (about 14 KB): a drop of thousands of files has a task for each
+    // waiting here, and unboxed their fresh pages were 40% of a 2,000-file
+    // upload's page faults.
     Box::pin(send_and_sign(ctx, id, ready, store, key, record, cancel)).await
 }
 
